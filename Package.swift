@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "git-credential-azdo",
+    products: [
+        .executable(name: "git-credential-azdo", targets: ["git-credential-azdo"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // Links libsecret and glib through pkg-config; holds no code.
+        .systemLibrary(
+            name: "CLibSecret",
+            pkgConfig: "libsecret-1",
+            providers: [.apt(["libsecret-1-dev", "libglib2.0-dev"])]
+        ),
+        // The only C in the package: the item schema and a glib-free API over libsecret and GDBus.
+        .target(name: "CAzdoSecret", dependencies: ["CLibSecret"]),
+        // Everything testable without a keyring: protocol, remotes, get/store/erase rules.
+        .target(name: "AzdoCredential"),
+        // The Secret Service store behind the `CredentialStore` seam.
+        .target(name: "AzdoKeyring", dependencies: ["AzdoCredential", "CAzdoSecret"]),
+        .executableTarget(
+            name: "git-credential-azdo",
+            dependencies: [
+                "AzdoCredential", "AzdoKeyring",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential"]),
+        .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["AzdoCredential"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system && target.name != "CAzdoSecret" {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}

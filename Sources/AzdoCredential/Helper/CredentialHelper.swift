@@ -1,0 +1,120 @@
+/// git's `get`, `store` and `erase` for Azure DevOps PATs.
+///
+/// - `get` answers with the newest unexpired PAT stored for the organization (and the
+///   account git named, if any), with `password_expiry_utc` when the expiry is known.
+///   An expired PAT is never returned. On any problem it reports one line and answers
+///   nothing, so git falls back to its prompt.
+/// - `store` keeps what git confirmed worked; storing the value already there is a no-op.
+///   A new value is added before the old one is removed, so a concurrent `get` always
+///   finds one of them.
+/// - `erase` removes only the PAT git says was rejected (a stale erase cannot delete a
+///   newer token); without a password it removes the organization's PATs.
+public struct CredentialHelper: Sendable {
+    private let store: any CredentialStore
+    private let resolver: RemoteResolver
+    private let clock: any WallClock
+    private let diagnostics: any DiagnosticSink
+
+    /// Creates a helper over its seams.
+    public init(
+        store: any CredentialStore, resolver: RemoteResolver, clock: any WallClock,
+        diagnostics: any DiagnosticSink
+    ) {
+        self.store = store
+        self.resolver = resolver
+        self.clock = clock
+        self.diagnostics = diagnostics
+    }
+
+    /// The credential for `request`, or `nil` when git should ask someone else.
+    public func get(_ request: CredentialRequest) -> CredentialResponse? {
+        guard let target = target(for: request) else { return nil }
+        let items: [StoredItem]
+        do throws(KeyringError) {
+            items = try store.credentials(server: target.server, organization: target.organization)
+        } catch {
+            diagnostics.report(error.description)
+            return nil
+        }
+        let now = clock.now()
+        let candidates = items.map(\.credential).filter { Self.matches($0, account: target.account) }
+        guard let best = Self.newest(candidates.filter { !$0.isExpired(at: now) }) else {
+            if let expired = Self.newest(candidates), let validTo = expired.metadata.validTo {
+                diagnostics.report(
+                    "the PAT stored for \(target.organization) expired on \(CivilDate.string(fromUnixSeconds: validTo)); "
+                        + "create a new one in Azure DevOps (User settings > Personal access tokens) "
+                        + "and paste it at git's password prompt")
+            }
+            return nil
+        }
+        return CredentialResponse(
+            username: best.username.isEmpty ? target.organization : best.username,
+            password: best.secret,
+            passwordExpiryUTC: best.metadata.validTo)
+    }
+
+    /// Saves the credential git confirmed worked.
+    public func store(_ request: CredentialRequest) throws(HelperError) {
+        guard let target = try targetOrThrow(for: request) else { return }
+        guard let username = request.username, !username.isEmpty else { throw .missingAttribute("username") }
+        guard let password = request.password, !password.isEmpty else { throw .missingAttribute("password") }
+        let now = clock.now()
+        if request.ephemeral { return }
+        if let expiry = request.passwordExpiryUTC, expiry != 0, expiry <= now { return }
+        do throws(KeyringError) {
+            let existing = try store.credentials(server: target.server, organization: target.organization)
+                .filter { $0.credential.username.lowercased() == username.lowercased() }
+            if existing.contains(where: { $0.credential.secret == password }) { return }
+            let expiry = request.passwordExpiryUTC.flatMap { $0 > 0 ? $0 : nil }
+            try store.add(StoredCredential(
+                server: target.server, organization: target.organization, username: username, secret: password,
+                metadata: PATMetadata(source: .typed, storedAt: now, validTo: expiry)))
+            for item in existing { try store.remove(id: item.id) }
+        } catch {
+            throw .keyring(error)
+        }
+    }
+
+    /// Removes the rejected credential (or, without a password, the organization's PATs).
+    public func erase(_ request: CredentialRequest) throws(HelperError) {
+        guard let target = try targetOrThrow(for: request) else { return }
+        do throws(KeyringError) {
+            let doomed = try store.credentials(server: target.server, organization: target.organization).filter { item in
+                Self.matches(item.credential, account: target.account)
+                    && (request.password.map { $0 == item.credential.secret } ?? true)
+            }
+            for item in doomed { try store.remove(id: item.id) }
+        } catch {
+            throw .keyring(error)
+        }
+    }
+
+    private func target(for request: CredentialRequest) -> RemoteTarget? {
+        switch resolver.resolve(request, diagnostics: diagnostics) {
+        case .notOurs: return nil
+        case .refused(let refusal):
+            diagnostics.report(refusal.description)
+            return nil
+        case .target(let target): return target
+        }
+    }
+
+    private func targetOrThrow(for request: CredentialRequest) throws(HelperError) -> RemoteTarget? {
+        switch resolver.resolve(request, diagnostics: diagnostics) {
+        case .notOurs: return nil
+        case .refused(let refusal): throw .refused(refusal)
+        case .target(let target): return target
+        }
+    }
+
+    private static func matches(_ credential: StoredCredential, account: String?) -> Bool {
+        account.map { credential.username.lowercased() == $0.lowercased() } ?? true
+    }
+
+    /// The most recently stored credential; among equals, the one that lives longest.
+    private static func newest(_ credentials: [StoredCredential]) -> StoredCredential? {
+        credentials.max { a, b in
+            (a.metadata.storedAt, a.metadata.validTo ?? .max) < (b.metadata.storedAt, b.metadata.validTo ?? .max)
+        }
+    }
+}

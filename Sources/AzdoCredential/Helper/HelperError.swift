@@ -1,0 +1,22 @@
+/// Why `store` or `erase` did nothing. `get` never fails: it reports and stays silent.
+public enum HelperError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// stdin was not valid credential-protocol input.
+    case invalidInput(CredentialProtocolError)
+    /// The request is for Azure DevOps but names no usable organization or scheme.
+    case refused(RemoteRefusal)
+    /// `store` needs this attribute and did not get it.
+    case missingAttribute(String)
+    /// The keyring failed.
+    case keyring(KeyringError)
+
+    /// One line: what is wrong and how to fix it.
+    public var description: String {
+        switch self {
+        case .invalidInput(let error): return error.description
+        case .refused(let refusal): return refusal.description
+        case .missingAttribute(let name):
+            return "nothing stored: the input has no '\(name)='; send username and password lines"
+        case .keyring(let error): return error.description
+        }
+    }
+}

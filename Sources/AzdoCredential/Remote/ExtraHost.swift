@@ -1,0 +1,72 @@
+/// A host besides Azure DevOps' own that the user allowed, with the scheme it may use.
+///
+/// Entries come only from the user's global or system git config (`azdo.extraHost`) or
+/// the `GIT_CREDENTIAL_AZDO_EXTRA_HOSTS` environment variable, never from a repository.
+/// `host[:port]` and `https://host[:port]` allow https; `http://host[:port]` is accepted
+/// only for loopback hosts (for tests and local proxies).
+public struct ExtraHost: Sendable, Hashable {
+    /// `https` or `http`.
+    public var scheme: String
+    /// `host[:port]`, lower-cased.
+    public var host: String
+
+    /// Parses one entry; throws when it is malformed or asks for plain http off loopback.
+    public init(parsing entry: String) throws(ExtraHostError) {
+        var text = Substring(entry.lowercased())
+        scheme = "https"
+        if let end = text.firstRange(of: "://") {
+            scheme = String(text[..<end.lowerBound])
+            text = text[end.upperBound...]
+        }
+        while text.last == "/" { text.removeLast() }
+        host = String(text)
+        guard !host.isEmpty, !host.contains("/"), !host.contains("@"), !host.contains(where: \.isWhitespace) else {
+            throw .malformed(entry)
+        }
+        guard scheme == "https" || scheme == "http" else { throw .malformed(entry) }
+        if scheme == "http" && !HostName.isLoopback(host) { throw .plainHTTPOffLoopback(entry) }
+    }
+
+    /// The `server` value stored with tokens for this host.
+    public var server: String { "\(scheme)://\(host)" }
+}
+
+/// Why an extra-host entry was ignored.
+public enum ExtraHostError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not `[scheme://]host[:port]`.
+    case malformed(String)
+    /// `http://` for a host that is not loopback.
+    case plainHTTPOffLoopback(String)
+
+    /// One line: what is wrong and how to fix it.
+    public var description: String {
+        switch self {
+        case .malformed(let entry):
+            return "ignoring extra host '\(entry)': write it as host[:port] or https://host[:port]"
+        case .plainHTTPOffLoopback(let entry):
+            return "ignoring extra host '\(entry)': plain http is allowed only for loopback hosts; use https://"
+        }
+    }
+}
+
+/// Host-name helpers shared by the resolver and extra-host parsing.
+enum HostName {
+    /// Splits `host[:port]` (IPv6 literals in brackets) into name and port text.
+    static func split(_ host: String) -> (name: Substring, port: Substring?) {
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            let name = host[...close]
+            let rest = host[host.index(after: close)...]
+            return (name, rest.hasPrefix(":") ? rest.dropFirst() : nil)
+        }
+        guard let colon = host.lastIndex(of: ":") else { return (Substring(host), nil) }
+        return (host[..<colon], host[host.index(after: colon)...])
+    }
+
+    /// Whether `host[:port]` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+    static func isLoopback(_ host: String) -> Bool {
+        let name = split(host).name.lowercased()
+        if name == "localhost" || name == "[::1]" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+}

@@ -1,0 +1,54 @@
+import AzdoCredential
+
+/// The item attributes this tool writes, and their mapping to `StoredCredential`.
+/// Attributes are stored in clear, so none of them ever holds a secret.
+enum KeyringAttributes {
+    static let kind = "kind"
+    static let server = "server"
+    static let organization = "org"
+    static let user = "user"
+    static let source = "source"
+    static let storedAt = "stored_at"
+    static let validTo = "valid_to"
+    static let validFrom = "valid_from"
+    static let authorizationID = "authorization_id"
+    static let scope = "scope"
+    static let displayName = "display_name"
+
+    /// `kind` of a PAT item (a later kind holds the Entra refresh token).
+    static let patKind = "pat"
+
+    /// The attributes for `credential`; unknown optional facts are left out.
+    static func attributes(of credential: StoredCredential) -> [String: String] {
+        let metadata = credential.metadata
+        var attributes = [
+            kind: patKind, server: credential.server, organization: credential.organization,
+            user: credential.username, source: metadata.source.rawValue, storedAt: String(metadata.storedAt),
+        ]
+        attributes[validTo] = metadata.validTo.map { String($0) }
+        attributes[validFrom] = metadata.validFrom.map { String($0) }
+        attributes[authorizationID] = metadata.authorizationID
+        attributes[scope] = metadata.scope
+        attributes[displayName] = metadata.displayName
+        return attributes
+    }
+
+    /// The credential an item holds, or `nil` when it lacks the attributes or secret every
+    /// item of ours has.
+    static func credential(from attributes: [String: String], secret: Secret?) -> StoredCredential? {
+        guard let secret, let server = attributes[server], let organization = attributes[organization] else {
+            return nil
+        }
+        let metadata = PATMetadata(
+            source: attributes[source].flatMap(CredentialSource.init(rawValue:)) ?? .typed,
+            storedAt: attributes[storedAt].flatMap { Int64($0) } ?? 0,
+            validTo: attributes[validTo].flatMap { Int64($0) },
+            validFrom: attributes[validFrom].flatMap { Int64($0) },
+            authorizationID: attributes[authorizationID],
+            scope: attributes[scope],
+            displayName: attributes[displayName])
+        return StoredCredential(
+            server: server, organization: organization, username: attributes[user] ?? "", secret: secret,
+            metadata: metadata)
+    }
+}

@@ -1,0 +1,103 @@
+#ifndef CAZDOSECRET_H
+#define CAZDOSECRET_H
+
+#include <stddef.h>
+
+// Why this shim exists
+// --------------------
+// Swift cannot call libsecret's C-variadic functions, imports `SecretSchema`'s fixed
+// 32-entry attribute array as a tuple, and would otherwise see all of glib. This header
+// is the whole surface Swift sees: plain C strings and byte buffers, no glib types.
+//
+// Reads (`CAzdoSecret_search`) talk to the Secret Service over GDBus with a `plain`
+// session on one connection: three round trips instead of libsecret's generic set-up,
+// which costs about two thirds of a lookup (see docs/performance in the README). Writes
+// go through libsecret (`secret_password_storev_sync`), so the secret travels in an
+// encrypted session and libsecret owns the item schema. Every secret this shim hands
+// out is malloc'd by the shim and wiped by `CAzdoSecret_items_free`.
+//
+// Every call takes a timeout in milliseconds; no call ever shows an unlock prompt.
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Outcome of a shim call. `CAZDO_SECRET_OK` is success; every other value names the
+/// failure so Swift can say exactly what to fix.
+typedef enum {
+    CAZDO_SECRET_OK = 0,
+    /// No session bus address, or connecting to it failed.
+    CAZDO_SECRET_NO_BUS = 1,
+    /// Nothing owns `org.freedesktop.secrets` on the session bus.
+    CAZDO_SECRET_NO_SERVICE = 2,
+    /// The collection holding (or meant to hold) the item is locked.
+    CAZDO_SECRET_LOCKED = 3,
+    /// The service did not answer within the timeout.
+    CAZDO_SECRET_TIMEOUT = 4,
+    /// There is no `default` collection to store into.
+    CAZDO_SECRET_NO_COLLECTION = 5,
+    /// The service asked for a prompt, which this tool never shows.
+    CAZDO_SECRET_PROMPT_REQUIRED = 6,
+    /// Any other error; the message says what the service or GLib reported.
+    CAZDO_SECRET_FAILED = 7,
+} CAzdoSecretStatus;
+
+/// One non-secret item attribute.
+typedef struct {
+    const char *_Nonnull name;
+    const char *_Nonnull value;
+} CAzdoSecretAttribute;
+
+/// One item found by `CAzdoSecret_search`; every pointer is owned by the item array.
+typedef struct {
+    /// D-Bus object path of the item, used to delete exactly this item.
+    char *_Nonnull path;
+    CAzdoSecretAttribute *_Nullable attributes;
+    size_t attribute_count;
+    /// The secret bytes (not NUL-terminated), or NULL when secrets were not requested.
+    unsigned char *_Nullable secret;
+    size_t secret_length;
+} CAzdoSecretItem;
+
+/// Failure details; `message` is malloc'd (or NULL) and freed by `CAzdoSecret_error_clear`.
+typedef struct {
+    CAzdoSecretStatus status;
+    char *_Nullable message;
+} CAzdoSecretError;
+
+/// The schema name stored in every item's `xdg:schema` attribute.
+extern const char *_Nonnull const CAzdoSecret_schema_name;
+
+/// Finds unlocked items of this tool's schema whose attributes equal `query`.
+/// With `load_secrets` the secrets come along in the same call. `locked_count` receives
+/// how many matching items sit in locked collections (their contents stay unread).
+CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *_Nullable query, size_t query_count,
+                                     int load_secrets, int timeout_ms,
+                                     CAzdoSecretItem *_Nullable *_Nonnull items, size_t *_Nonnull item_count,
+                                     size_t *_Nonnull locked_count, CAzdoSecretError *_Nonnull error);
+
+/// Wipes every secret in `items`, then frees the array and everything it owns.
+void CAzdoSecret_items_free(CAzdoSecretItem *_Nullable items, size_t count);
+
+/// Stores `secret` in the default collection under exactly `attributes` (plus the schema),
+/// replacing an item whose attributes are identical.
+CAzdoSecretStatus CAzdoSecret_store(const CAzdoSecretAttribute *_Nonnull attributes, size_t count,
+                                    const char *_Nonnull label, const char *_Nonnull secret,
+                                    int timeout_ms, CAzdoSecretError *_Nonnull error);
+
+/// Deletes the item at `path` (as returned by `CAzdoSecret_search`).
+CAzdoSecretStatus CAzdoSecret_delete(const char *_Nonnull path, int timeout_ms, CAzdoSecretError *_Nonnull error);
+
+/// Tells whether the `default` collection is locked: `*locked` is 1 or 0 on success;
+/// `CAZDO_SECRET_NO_COLLECTION` when there is no default collection.
+CAzdoSecretStatus CAzdoSecret_default_collection_locked(int timeout_ms, int *_Nonnull locked,
+                                                        CAzdoSecretError *_Nonnull error);
+
+/// Frees the message inside `error` and resets it to success.
+void CAzdoSecret_error_clear(CAzdoSecretError *_Nonnull error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,389 @@
+// See include/CAzdoSecret.h for why this shim exists and what it promises.
+#include "CAzdoSecret.h"
+
+#include <libsecret/secret.h>
+#include <gio/gio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SERVICE_NAME "org.freedesktop.secrets"
+#define SERVICE_PATH "/org/freedesktop/secrets"
+#define SERVICE_IFACE "org.freedesktop.Secret.Service"
+#define ITEM_IFACE "org.freedesktop.Secret.Item"
+#define COLLECTION_IFACE "org.freedesktop.Secret.Collection"
+#define SESSION_IFACE "org.freedesktop.Secret.Session"
+#define PROPERTIES_IFACE "org.freedesktop.DBus.Properties"
+
+const char *const CAzdoSecret_schema_name = "git-credential-azdo.Credential";
+
+// libsecret refuses attributes a schema does not declare, so every attribute the
+// Swift store writes is listed here; all are strings so no value is ever reformatted.
+static const SecretSchema azdo_schema = {
+    "git-credential-azdo.Credential",
+    SECRET_SCHEMA_NONE,
+    {
+        {"kind", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"server", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"org", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"authorization_id", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"valid_from", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"valid_to", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"scope", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"display_name", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"source", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"stored_at", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {NULL, 0},
+    },
+};
+
+// Records a failure; keeps the first message if one is already set.
+static CAzdoSecretStatus fail(CAzdoSecretError *error, CAzdoSecretStatus status, const char *message) {
+    error->status = status;
+    if (error->message == NULL && message != NULL) {
+        error->message = strdup(message);
+    }
+    return status;
+}
+
+// Maps a GError from GDBus or libsecret to the status Swift reports, then frees it.
+static CAzdoSecretStatus fail_gerror(CAzdoSecretError *error, GError *gerror) {
+    CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
+    gchar *remote = g_dbus_error_get_remote_error(gerror);
+    if (g_error_matches(gerror, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+        g_error_matches(gerror, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+        g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
+        g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT) ||
+        g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)) {
+        status = CAZDO_SECRET_TIMEOUT;
+    } else if (g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+               g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
+        status = CAZDO_SECRET_NO_SERVICE;
+    } else if (g_error_matches(gerror, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+               (remote != NULL && strcmp(remote, "org.freedesktop.Secret.Error.IsLocked") == 0)) {
+        status = CAZDO_SECRET_LOCKED;
+    } else if (g_error_matches(gerror, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+               (remote != NULL && strcmp(remote, "org.freedesktop.Secret.Error.NoSuchObject") == 0)) {
+        status = CAZDO_SECRET_NO_COLLECTION;
+    }
+    g_free(remote);
+    if (gerror->domain == G_DBUS_ERROR) {
+        g_dbus_error_strip_remote_error(gerror);
+    }
+    fail(error, status, gerror->message);
+    g_error_free(gerror);
+    return status;
+}
+
+// GLib would try to autolaunch a bus through X11 when no address is known; we report
+// "no bus" instead, so the helper never spawns anything or waits for a display.
+static GDBusConnection *connect_bus(CAzdoSecretError *error) {
+    const char *address = getenv("DBUS_SESSION_BUS_ADDRESS");
+    if (address == NULL || address[0] == '\0') {
+        const char *runtime = getenv("XDG_RUNTIME_DIR");
+        gboolean present = FALSE;
+        if (runtime != NULL && runtime[0] != '\0') {
+            gchar *path = g_build_filename(runtime, "bus", NULL);
+            present = access(path, F_OK) == 0;
+            g_free(path);
+        }
+        if (!present) {
+            fail(error, CAZDO_SECRET_NO_BUS,
+                 "DBUS_SESSION_BUS_ADDRESS is not set and $XDG_RUNTIME_DIR/bus does not exist");
+            return NULL;
+        }
+    }
+    GError *gerror = NULL;
+    GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &gerror);
+    if (bus == NULL) {
+        fail_gerror(error, gerror);
+        error->status = CAZDO_SECRET_NO_BUS;
+    }
+    return bus;
+}
+
+// One synchronous method call; every D-Bus call in this file goes through here.
+static GVariant *call(GDBusConnection *bus, const char *path, const char *iface, const char *method,
+                      GVariant *args, const char *reply_type, int timeout_ms, CAzdoSecretError *error) {
+    GError *gerror = NULL;
+    GVariant *reply = g_dbus_connection_call_sync(bus, SERVICE_NAME, path, iface, method, args,
+                                                  G_VARIANT_TYPE(reply_type), G_DBUS_CALL_FLAGS_NONE,
+                                                  timeout_ms, NULL, &gerror);
+    if (reply == NULL) {
+        fail_gerror(error, gerror);
+    }
+    return reply;
+}
+
+static void wipe(void *data, size_t length) {
+    if (data != NULL && length > 0) {
+        explicit_bzero(data, length);
+    }
+}
+
+// Copies an item's `Attributes` property into malloc'd name/value pairs.
+static CAzdoSecretStatus load_attributes(GDBusConnection *bus, CAzdoSecretItem *item, int timeout_ms,
+                                         CAzdoSecretError *error) {
+    GVariant *reply = call(bus, item->path, PROPERTIES_IFACE, "Get",
+                           g_variant_new("(ss)", ITEM_IFACE, "Attributes"), "(v)", timeout_ms, error);
+    if (reply == NULL) {
+        return error->status;
+    }
+    GVariant *boxed = NULL;
+    g_variant_get(reply, "(v)", &boxed);
+    size_t count = g_variant_is_of_type(boxed, G_VARIANT_TYPE("a{ss}")) ? g_variant_n_children(boxed) : 0;
+    item->attributes = calloc(count ? count : 1, sizeof(CAzdoSecretAttribute));
+    for (size_t i = 0; i < count; i++) {
+        const char *name = NULL, *value = NULL;
+        g_variant_get_child(boxed, i, "{&s&s}", &name, &value);
+        item->attributes[i].name = strdup(name);
+        item->attributes[i].value = strdup(value);
+    }
+    item->attribute_count = count;
+    g_variant_unref(boxed);
+    g_variant_unref(reply);
+    return CAZDO_SECRET_OK;
+}
+
+// Fetches all secrets at once in a `plain` session (the bus is the user's own local
+// socket) and wipes the reply buffer after copying each secret out.
+static CAzdoSecretStatus load_secrets(GDBusConnection *bus, GVariant *paths, CAzdoSecretItem *items, size_t count,
+                                      int timeout_ms, CAzdoSecretError *error) {
+    GVariant *opened = call(bus, SERVICE_PATH, SERVICE_IFACE, "OpenSession",
+                            g_variant_new("(sv)", "plain", g_variant_new_string("")), "(vo)", timeout_ms, error);
+    if (opened == NULL) {
+        return error->status;
+    }
+    const char *session = NULL;
+    g_variant_get_child(opened, 1, "&o", &session);
+    GVariant *reply = call(bus, SERVICE_PATH, SERVICE_IFACE, "GetSecrets", g_variant_new("(@aoo)", paths, session),
+                           "(a{o(oayays)})", timeout_ms, error);
+    if (reply != NULL) {
+        GVariant *secrets = g_variant_get_child_value(reply, 0);
+        size_t n = g_variant_n_children(secrets);
+        for (size_t i = 0; i < n; i++) {
+            GVariant *entry = g_variant_get_child_value(secrets, i);
+            const char *path = NULL;
+            g_variant_get_child(entry, 0, "&o", &path);
+            GVariant *secret = g_variant_get_child_value(entry, 1);
+            GVariant *value = g_variant_get_child_value(secret, 2);
+            gsize length = 0;
+            const guchar *bytes = g_variant_get_fixed_array(value, &length, 1);
+            for (size_t j = 0; j < count; j++) {
+                if (strcmp(items[j].path, path) == 0 && items[j].secret == NULL) {
+                    items[j].secret = malloc(length ? length : 1);
+                    memcpy(items[j].secret, bytes, length);
+                    items[j].secret_length = length;
+                }
+            }
+            wipe((void *)bytes, length);
+            g_variant_unref(value);
+            g_variant_unref(secret);
+            g_variant_unref(entry);
+        }
+        g_variant_unref(secrets);
+        g_variant_unref(reply);
+    }
+    // Closing needs no answer; the service also drops the session when we disconnect.
+    g_dbus_connection_call(bus, SERVICE_NAME, session, SESSION_IFACE, "Close", NULL, NULL,
+                           G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL, NULL, NULL);
+    g_variant_unref(opened);
+    return reply == NULL ? error->status : CAZDO_SECRET_OK;
+}
+
+CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *query, size_t query_count, int load, int timeout_ms,
+                                     CAzdoSecretItem **items, size_t *item_count, size_t *locked_count,
+                                     CAzdoSecretError *error) {
+    *items = NULL;
+    *item_count = 0;
+    *locked_count = 0;
+    GDBusConnection *bus = connect_bus(error);
+    if (bus == NULL) {
+        return error->status;
+    }
+    GVariantBuilder builder;
+    g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+    g_variant_builder_add(&builder, "{ss}", "xdg:schema", CAzdoSecret_schema_name);
+    for (size_t i = 0; i < query_count; i++) {
+        g_variant_builder_add(&builder, "{ss}", query[i].name, query[i].value);
+    }
+    GVariant *reply = call(bus, SERVICE_PATH, SERVICE_IFACE, "SearchItems", g_variant_new("(a{ss})", &builder),
+                           "(aoao)", timeout_ms, error);
+    if (reply == NULL) {
+        g_object_unref(bus);
+        return error->status;
+    }
+    GVariant *unlocked = g_variant_get_child_value(reply, 0);
+    GVariant *locked = g_variant_get_child_value(reply, 1);
+    *locked_count = g_variant_n_children(locked);
+    size_t count = g_variant_n_children(unlocked);
+    CAzdoSecretStatus status = CAZDO_SECRET_OK;
+    if (count > 0) {
+        CAzdoSecretItem *found = calloc(count, sizeof(CAzdoSecretItem));
+        for (size_t i = 0; i < count && status == CAZDO_SECRET_OK; i++) {
+            const char *path = NULL;
+            g_variant_get_child(unlocked, i, "&o", &path);
+            found[i].path = strdup(path);
+            status = load_attributes(bus, &found[i], timeout_ms, error);
+        }
+        if (status == CAZDO_SECRET_OK && load) {
+            status = load_secrets(bus, unlocked, found, count, timeout_ms, error);
+        }
+        if (status == CAZDO_SECRET_OK) {
+            *items = found;
+            *item_count = count;
+        } else {
+            CAzdoSecret_items_free(found, count);
+        }
+    }
+    g_variant_unref(unlocked);
+    g_variant_unref(locked);
+    g_variant_unref(reply);
+    g_object_unref(bus);
+    return status;
+}
+
+void CAzdoSecret_items_free(CAzdoSecretItem *items, size_t count) {
+    if (items == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        wipe(items[i].secret, items[i].secret_length);
+        free(items[i].secret);
+        for (size_t j = 0; j < items[i].attribute_count; j++) {
+            free((void *)items[i].attributes[j].name);
+            free((void *)items[i].attributes[j].value);
+        }
+        free(items[i].attributes);
+        free(items[i].path);
+    }
+    free(items);
+}
+
+CAzdoSecretStatus CAzdoSecret_default_collection_locked(int timeout_ms, int *locked, CAzdoSecretError *error) {
+    *locked = 0;
+    GDBusConnection *bus = connect_bus(error);
+    if (bus == NULL) {
+        return error->status;
+    }
+    CAzdoSecretStatus status = CAZDO_SECRET_OK;
+    GVariant *alias = call(bus, SERVICE_PATH, SERVICE_IFACE, "ReadAlias", g_variant_new("(s)", "default"), "(o)",
+                           timeout_ms, error);
+    if (alias == NULL) {
+        status = error->status;
+    } else {
+        const char *path = NULL;
+        g_variant_get(alias, "(&o)", &path);
+        if (strcmp(path, "/") == 0) {
+            status = fail(error, CAZDO_SECRET_NO_COLLECTION, "the Secret Service has no default collection");
+        } else {
+            GVariant *reply = call(bus, path, PROPERTIES_IFACE, "Get",
+                                   g_variant_new("(ss)", COLLECTION_IFACE, "Locked"), "(v)", timeout_ms, error);
+            if (reply == NULL) {
+                status = error->status;
+            } else {
+                GVariant *boxed = NULL;
+                g_variant_get(reply, "(v)", &boxed);
+                *locked = g_variant_is_of_type(boxed, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(boxed);
+                g_variant_unref(boxed);
+                g_variant_unref(reply);
+            }
+        }
+        g_variant_unref(alias);
+    }
+    g_object_unref(bus);
+    return status;
+}
+
+CAzdoSecretStatus CAzdoSecret_delete(const char *path, int timeout_ms, CAzdoSecretError *error) {
+    GDBusConnection *bus = connect_bus(error);
+    if (bus == NULL) {
+        return error->status;
+    }
+    CAzdoSecretStatus status = CAZDO_SECRET_OK;
+    GVariant *reply = call(bus, path, ITEM_IFACE, "Delete", NULL, "(o)", timeout_ms, error);
+    if (reply == NULL) {
+        status = error->status;
+    } else {
+        const char *prompt = NULL;
+        g_variant_get(reply, "(&o)", &prompt);
+        if (strcmp(prompt, "/") != 0) {
+            status = fail(error, CAZDO_SECRET_PROMPT_REQUIRED, "the Secret Service wants a prompt to delete the item");
+        }
+        g_variant_unref(reply);
+    }
+    g_object_unref(bus);
+    return status;
+}
+
+// libsecret's sync calls cannot time out by themselves; a watchdog thread cancels the
+// call's GCancellable when the deadline passes.
+typedef struct {
+    GMutex mutex;
+    GCond cond;
+    gboolean done;
+    gint64 deadline;
+    GCancellable *cancellable;
+} Watchdog;
+
+static gpointer watchdog_run(gpointer data) {
+    Watchdog *dog = data;
+    g_mutex_lock(&dog->mutex);
+    while (!dog->done) {
+        if (!g_cond_wait_until(&dog->cond, &dog->mutex, dog->deadline)) {
+            g_cancellable_cancel(dog->cancellable);
+            break;
+        }
+    }
+    g_mutex_unlock(&dog->mutex);
+    return NULL;
+}
+
+CAzdoSecretStatus CAzdoSecret_store(const CAzdoSecretAttribute *attributes, size_t count, const char *label,
+                                    const char *secret, int timeout_ms, CAzdoSecretError *error) {
+    // A store into a locked or missing collection would make libsecret ask for a prompt.
+    int locked = 0;
+    if (CAzdoSecret_default_collection_locked(timeout_ms, &locked, error) != CAZDO_SECRET_OK) {
+        return error->status;
+    }
+    if (locked) {
+        return fail(error, CAZDO_SECRET_LOCKED, "the default collection is locked");
+    }
+    GHashTable *table = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < count; i++) {
+        g_hash_table_insert(table, (gpointer)attributes[i].name, (gpointer)attributes[i].value);
+    }
+    Watchdog dog = {.done = FALSE, .deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000};
+    g_mutex_init(&dog.mutex);
+    g_cond_init(&dog.cond);
+    dog.cancellable = g_cancellable_new();
+    GThread *thread = g_thread_new("azdo-watchdog", watchdog_run, &dog);
+
+    GError *gerror = NULL;
+    gboolean stored = secret_password_storev_sync(&azdo_schema, table, SECRET_COLLECTION_DEFAULT, label, secret,
+                                                  dog.cancellable, &gerror);
+    g_mutex_lock(&dog.mutex);
+    dog.done = TRUE;
+    g_cond_signal(&dog.cond);
+    g_mutex_unlock(&dog.mutex);
+    g_thread_join(thread);
+    g_object_unref(dog.cancellable);
+    g_mutex_clear(&dog.mutex);
+    g_cond_clear(&dog.cond);
+    g_hash_table_unref(table);
+
+    if (!stored) {
+        if (gerror != NULL) {
+            return fail_gerror(error, gerror);
+        }
+        return fail(error, CAZDO_SECRET_FAILED, "libsecret did not store the item");
+    }
+    return CAZDO_SECRET_OK;
+}
+
+void CAzdoSecret_error_clear(CAzdoSecretError *error) {
+    free(error->message);
+    error->message = NULL;
+    error->status = CAZDO_SECRET_OK;
+}
