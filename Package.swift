@@ -34,9 +34,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Processes, paths, throwaway keyring sessions and a git server for the tests.
+        .target(name: "AzdoTestSupport", path: "Tests/AzdoTestSupport"),
         .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential"]),
-        .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["AzdoCredential"]),
+        .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

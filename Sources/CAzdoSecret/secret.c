@@ -76,9 +76,56 @@ static CAzdoSecretStatus fail_gerror(CAzdoSecretError *error, GError *gerror) {
     return status;
 }
 
+// Neither libsecret's sync calls nor connecting to the bus (whose handshake can hang on a
+// stuck daemon) time out by themselves; a watchdog thread cancels their GCancellable when
+// the deadline passes.
+typedef struct {
+    GMutex mutex;
+    GCond cond;
+    gboolean done;
+    gint64 deadline;
+    GCancellable *cancellable;
+    GThread *thread;
+} Watchdog;
+
+static gpointer watchdog_run(gpointer data) {
+    Watchdog *dog = data;
+    g_mutex_lock(&dog->mutex);
+    while (!dog->done) {
+        if (!g_cond_wait_until(&dog->cond, &dog->mutex, dog->deadline)) {
+            g_cancellable_cancel(dog->cancellable);
+            break;
+        }
+    }
+    g_mutex_unlock(&dog->mutex);
+    return NULL;
+}
+
+static Watchdog *watchdog_start(int timeout_ms) {
+    Watchdog *dog = g_new0(Watchdog, 1);
+    dog->deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    g_mutex_init(&dog->mutex);
+    g_cond_init(&dog->cond);
+    dog->cancellable = g_cancellable_new();
+    dog->thread = g_thread_new("azdo-watchdog", watchdog_run, dog);
+    return dog;
+}
+
+static void watchdog_stop(Watchdog *dog) {
+    g_mutex_lock(&dog->mutex);
+    dog->done = TRUE;
+    g_cond_signal(&dog->cond);
+    g_mutex_unlock(&dog->mutex);
+    g_thread_join(dog->thread);
+    g_object_unref(dog->cancellable);
+    g_mutex_clear(&dog->mutex);
+    g_cond_clear(&dog->cond);
+    g_free(dog);
+}
+
 // GLib would try to autolaunch a bus through X11 when no address is known; we report
 // "no bus" instead, so the helper never spawns anything or waits for a display.
-static GDBusConnection *connect_bus(CAzdoSecretError *error) {
+static GDBusConnection *connect_bus(int timeout_ms, CAzdoSecretError *error) {
     const char *address = getenv("DBUS_SESSION_BUS_ADDRESS");
     if (address == NULL || address[0] == '\0') {
         const char *runtime = getenv("XDG_RUNTIME_DIR");
@@ -95,9 +142,10 @@ static GDBusConnection *connect_bus(CAzdoSecretError *error) {
         }
     }
     GError *gerror = NULL;
-    GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &gerror);
-    if (bus == NULL) {
-        fail_gerror(error, gerror);
+    Watchdog *dog = watchdog_start(timeout_ms);
+    GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, dog->cancellable, &gerror);
+    watchdog_stop(dog);
+    if (bus == NULL && fail_gerror(error, gerror) != CAZDO_SECRET_TIMEOUT) {
         error->status = CAZDO_SECRET_NO_BUS;
     }
     return bus;
@@ -198,7 +246,7 @@ CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *query, size_t q
     *items = NULL;
     *item_count = 0;
     *locked_count = 0;
-    GDBusConnection *bus = connect_bus(error);
+    GDBusConnection *bus = connect_bus(timeout_ms, error);
     if (bus == NULL) {
         return error->status;
     }
@@ -263,7 +311,7 @@ void CAzdoSecret_items_free(CAzdoSecretItem *items, size_t count) {
 
 CAzdoSecretStatus CAzdoSecret_default_collection_locked(int timeout_ms, int *locked, CAzdoSecretError *error) {
     *locked = 0;
-    GDBusConnection *bus = connect_bus(error);
+    GDBusConnection *bus = connect_bus(timeout_ms, error);
     if (bus == NULL) {
         return error->status;
     }
@@ -297,7 +345,7 @@ CAzdoSecretStatus CAzdoSecret_default_collection_locked(int timeout_ms, int *loc
 }
 
 CAzdoSecretStatus CAzdoSecret_delete(const char *path, int timeout_ms, CAzdoSecretError *error) {
-    GDBusConnection *bus = connect_bus(error);
+    GDBusConnection *bus = connect_bus(timeout_ms, error);
     if (bus == NULL) {
         return error->status;
     }
@@ -317,29 +365,6 @@ CAzdoSecretStatus CAzdoSecret_delete(const char *path, int timeout_ms, CAzdoSecr
     return status;
 }
 
-// libsecret's sync calls cannot time out by themselves; a watchdog thread cancels the
-// call's GCancellable when the deadline passes.
-typedef struct {
-    GMutex mutex;
-    GCond cond;
-    gboolean done;
-    gint64 deadline;
-    GCancellable *cancellable;
-} Watchdog;
-
-static gpointer watchdog_run(gpointer data) {
-    Watchdog *dog = data;
-    g_mutex_lock(&dog->mutex);
-    while (!dog->done) {
-        if (!g_cond_wait_until(&dog->cond, &dog->mutex, dog->deadline)) {
-            g_cancellable_cancel(dog->cancellable);
-            break;
-        }
-    }
-    g_mutex_unlock(&dog->mutex);
-    return NULL;
-}
-
 CAzdoSecretStatus CAzdoSecret_store(const CAzdoSecretAttribute *attributes, size_t count, const char *label,
                                     const char *secret, int timeout_ms, CAzdoSecretError *error) {
     // A store into a locked or missing collection would make libsecret ask for a prompt.
@@ -354,23 +379,11 @@ CAzdoSecretStatus CAzdoSecret_store(const CAzdoSecretAttribute *attributes, size
     for (size_t i = 0; i < count; i++) {
         g_hash_table_insert(table, (gpointer)attributes[i].name, (gpointer)attributes[i].value);
     }
-    Watchdog dog = {.done = FALSE, .deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000};
-    g_mutex_init(&dog.mutex);
-    g_cond_init(&dog.cond);
-    dog.cancellable = g_cancellable_new();
-    GThread *thread = g_thread_new("azdo-watchdog", watchdog_run, &dog);
-
+    Watchdog *dog = watchdog_start(timeout_ms);
     GError *gerror = NULL;
     gboolean stored = secret_password_storev_sync(&azdo_schema, table, SECRET_COLLECTION_DEFAULT, label, secret,
-                                                  dog.cancellable, &gerror);
-    g_mutex_lock(&dog.mutex);
-    dog.done = TRUE;
-    g_cond_signal(&dog.cond);
-    g_mutex_unlock(&dog.mutex);
-    g_thread_join(thread);
-    g_object_unref(dog.cancellable);
-    g_mutex_clear(&dog.mutex);
-    g_cond_clear(&dog.cond);
+                                                  dog->cancellable, &gerror);
+    watchdog_stop(dog);
     g_hash_table_unref(table);
 
     if (!stored) {

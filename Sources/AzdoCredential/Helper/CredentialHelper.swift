@@ -69,7 +69,12 @@ public struct CredentialHelper: Sendable {
             try store.add(StoredCredential(
                 server: target.server, organization: target.organization, username: username, secret: password,
                 metadata: PATMetadata(source: .typed, storedAt: now, validTo: expiry)))
-            for item in existing { try store.remove(id: item.id) }
+            // Re-read rather than reuse `existing`: a store may replace an item with identical
+            // attributes in place (the Secret Service does), so an old id can now hold the new PAT.
+            let superseded = try store.credentials(server: target.server, organization: target.organization).filter {
+                $0.credential.username.lowercased() == username.lowercased() && $0.credential.secret != password
+            }
+            for item in superseded { try store.remove(id: item.id) }
         } catch {
             throw .keyring(error)
         }

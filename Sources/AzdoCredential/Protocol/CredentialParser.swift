@@ -51,10 +51,12 @@ public enum CredentialParser {
             let value = String(validating: line[(equals + 1)...], as: UTF8.self)
         else { throw .invalidUTF8(line: number) }
         if value.utf8.contains(0x0D) { throw .carriageReturn(line: number, key: key) }
-        assign(key: key, value: value, to: &request)
+        try assign(key: key, value: value, line: number, to: &request)
     }
 
-    private static func assign(key: String, value: String, to request: inout CredentialRequest) {
+    private static func assign(key: String, value: String, line: Int, to request: inout CredentialRequest)
+        throws(CredentialProtocolError)
+    {
         switch key {
         case "protocol": request.protocol = value
         case "host": request.host = value
@@ -64,9 +66,10 @@ public enum CredentialParser {
         case "password_expiry_utc": request.passwordExpiryUTC = Int64(value)
         case "oauth_refresh_token": request.oauthRefreshToken = Secret(value)
         case "url":
+            guard let url = GitURL(value) else { throw .invalidURL(line: line) }
             request.resetForURL()
             request.url = value
-            GitURL(value)?.apply(to: &request)
+            url.apply(to: &request)
         case "wwwauth[]": accumulate(value, into: &request.wwwAuth)
         case "capability[]": accumulate(value, into: &request.capabilities)
         case "state[]": accumulate(value, into: &request.state)

@@ -12,6 +12,9 @@ public enum CredentialProtocolError: Error, Equatable, Sendable, CustomStringCon
     case missingEquals(line: Int)
     /// Line `line` is not valid UTF-8.
     case invalidUTF8(line: Int)
+    /// The `url=` value on line `line` is not `scheme://host/...`, or decodes to a newline,
+    /// carriage return or NUL (git refuses such URLs too).
+    case invalidURL(line: Int)
 
     /// One line: what is wrong and how to fix it.
     public var description: String {
@@ -24,11 +27,13 @@ public enum CredentialProtocolError: Error, Equatable, Sendable, CustomStringCon
         case .nulByte(let line):
             return "input refused: line \(line) contains a NUL byte; values must be text"
         case .carriageReturn(let line, let key):
-            return "input refused: the value of '\(key)' on line \(line) contains a carriage return; remove it"
+            return "input refused: the value of '\(DisplayText.quoted(key))' on line \(line) contains a carriage return; remove it"
         case .missingEquals(let line):
             return "input refused: line \(line) has no '='; \(fix)"
         case .invalidUTF8(let line):
             return "input refused: line \(line) is not valid UTF-8; \(fix)"
+        case .invalidURL(let line):
+            return "input refused: the url on line \(line) cannot be parsed; send scheme://host/path without control characters"
         }
     }
 }

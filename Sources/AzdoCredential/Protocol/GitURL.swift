@@ -6,7 +6,8 @@ struct GitURL: Equatable {
     var username: String?
     var password: String?
 
-    /// Parses `scheme://[user[:password]@]host[:port][/path]`; `nil` for anything else.
+    /// Parses `scheme://[user[:password]@]host[:port][/path]`; `nil` for anything else,
+    /// and for a URL whose decoded parts would hold a newline, carriage return or NUL.
     init?(_ url: String) {
         guard let schemeEnd = url.firstRange(of: "://") else { return nil }
         scheme = String(url[..<schemeEnd.lowerBound])
@@ -19,16 +20,26 @@ struct GitURL: Equatable {
             let userInfo = authority[..<at]
             authority = authority[authority.index(after: at)...]
             if let colon = userInfo.firstIndex(of: ":") {
-                username = Self.percentDecoded(userInfo[..<colon])
-                password = Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
+                guard let user = try? Self.percentDecoded(userInfo[..<colon]),
+                    let secret = try? Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
+                else { return nil }
+                username = user
+                password = secret
             } else {
-                username = Self.percentDecoded(userInfo)
+                guard let user = try? Self.percentDecoded(userInfo) else { return nil }
+                username = user
             }
         }
-        host = Self.percentDecoded(authority) ?? String(authority)
+        guard let host = try? Self.percentDecoded(authority) else { return nil }
+        self.host = host
         var trimmed = Substring(rest)
         while trimmed.last == "/" { trimmed.removeLast() }
-        path = trimmed.isEmpty ? nil : Self.percentDecoded(trimmed)
+        if trimmed.isEmpty {
+            path = nil
+        } else {
+            guard let path = try? Self.percentDecoded(trimmed) else { return nil }
+            self.path = path
+        }
     }
 
     /// Writes the parsed parts into `request`.
@@ -40,21 +51,30 @@ struct GitURL: Equatable {
         request.password = password.map(Secret.init)
     }
 
-    /// Decodes `%XX` escapes; `nil` if an escape is malformed or the result is not UTF-8.
-    static func percentDecoded(_ text: Substring) -> String? {
+    /// A decoded component that cannot be used.
+    struct UnusableComponent: Error {}
+
+    /// Decodes `%XX` escapes, keeping a malformed escape as written (as git's `url_decode`
+    /// does); throws when the result is not UTF-8 or holds a newline, carriage return or NUL.
+    static func percentDecoded(_ text: Substring) throws(UnusableComponent) -> String {
+        let source = Array(text.utf8)
         var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
+        var index = 0
+        while index < source.count {
+            if source[index] == UInt8(ascii: "%"), index + 2 < source.count,
+                let high = hexValue(source[index + 1]), let low = hexValue(source[index + 2])
+            {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes.append(source[index])
+                index += 1
             }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                return nil
-            }
-            bytes.append(high << 4 | low)
         }
-        return String(validating: bytes, as: UTF8.self)
+        guard !bytes.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }),
+            let decoded = String(validating: bytes, as: UTF8.self)
+        else { throw UnusableComponent() }
+        return decoded
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

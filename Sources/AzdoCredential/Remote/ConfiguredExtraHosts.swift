@@ -28,7 +28,7 @@ public struct ConfiguredExtraHosts: ExtraHostSource {
                 entries.append(value)
             } else {
                 diagnostics.report(
-                    "ignoring \(Self.configKey)=\(value) from \(scope) git config: only global or system config "
+                    "ignoring \(Self.configKey)=\(DisplayText.quoted(value)) from \(scope) git config: only global or system config "
                         + "may add hosts (git config --global --add \(Self.configKey) HOST)")
             }
         }

@@ -42,9 +42,9 @@ public enum ExtraHostError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .malformed(let entry):
-            return "ignoring extra host '\(entry)': write it as host[:port] or https://host[:port]"
+            return "ignoring extra host '\(DisplayText.quoted(entry))': write it as host[:port] or https://host[:port]"
         case .plainHTTPOffLoopback(let entry):
-            return "ignoring extra host '\(entry)': plain http is allowed only for loopback hosts; use https://"
+            return "ignoring extra host '\(DisplayText.quoted(entry))': plain http is allowed only for loopback hosts; use https://"
         }
     }
 }

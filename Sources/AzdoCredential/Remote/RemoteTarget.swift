@@ -33,13 +33,14 @@ public enum RemoteRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .insecureProtocol(let scheme, let host):
-            return "refusing to send a token to \(host) over \(scheme); use an https:// remote URL"
-        case .unknownOrganization(let host):
+            return "refusing to send a token to \(DisplayText.quoted(host)) over \(DisplayText.quoted(scheme)); use an https:// remote URL"
+        case .unknownOrganization(let rawHost):
+            let host = DisplayText.quoted(rawHost)
             return "cannot tell the Azure DevOps organization for \(host); run "
                 + "`git config --global credential.https://\(host).useHttpPath true` "
                 + "or use a remote URL like https://ORG@\(host)/ORG/PROJECT/_git/REPO"
         case .invalidOrganization(let name):
-            return "'\(name)' is not a valid Azure DevOps organization name; check the remote URL"
+            return "'\(DisplayText.quoted(name))' is not a valid Azure DevOps organization name; check the remote URL"
         }
     }
 }

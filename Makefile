@@ -1,0 +1,43 @@
+# git-credential-azdo. `make help` lists the targets.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Build: libsecret and glib headers. Tests, demo and benchmark: a headless Secret Service
+# (gnome-keyring, dbus), secret-tool, git, python3 for the test git server, hyperfine.
+APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecret-tools dbus \
+	git python3 hyperfine
+RELEASE_FLAGS := -c release --static-swift-stdlib
+KEYRING := Tests/Support/keyring-session.sh
+
+.PHONY: help deps build release test demo bench clean
+
+help:
+	@echo "make deps     install the Debian packages needed to build, test and benchmark"
+	@echo "make build    debug build"
+	@echo "make release  release build with the static Swift runtime (.build/release/git-credential-azdo)"
+	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring"
+	@echo "make demo     a loopback demo: prompt once, then silent clone and push, then erase"
+	@echo "make bench    get/fill latency against git's C libsecret helper"
+
+deps:
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES)
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+test:
+	$(SWIFT) build --build-tests
+	$(KEYRING) $(SWIFT) test --skip-build
+
+demo: release
+	$(KEYRING) Tests/Support/demo.sh .build/release/git-credential-azdo
+
+bench: release
+	Benchmarks/bench.sh .build/release/git-credential-azdo
+
+clean:
+	rm -rf .build Benchmarks/.work

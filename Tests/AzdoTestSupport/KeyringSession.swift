@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// The private keyring session `make test` (Tests/Support/keyring-session.sh) runs the
+/// tests in, and new throwaway sessions in special states.
+public enum KeyringSession {
+    /// Whether the tests run inside a private session bus made by keyring-session.sh, so a
+    /// keyring test can never touch the developer's own keyring.
+    public static var isPrivate: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        guard let directory = environment["GIT_CREDENTIAL_AZDO_TEST_KEYRING"], !directory.isEmpty,
+            let address = environment["DBUS_SESSION_BUS_ADDRESS"]
+        else { return false }
+        return address.contains(directory)
+    }
+
+    /// Whether the tools to start throwaway sessions are installed.
+    public static var toolsInstalled: Bool {
+        ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"].allSatisfy(ProcessRunner.isInstalled)
+    }
+
+    /// A state for a throwaway session.
+    public enum Mode: String, Sendable {
+        /// An unlocked login keyring.
+        case unlocked = ""
+        /// A login keyring that is locked.
+        case locked = "--locked"
+        /// A bus with no Secret Service.
+        case noService = "--no-service"
+        /// No bus at all.
+        case noBus = "--no-bus"
+    }
+
+    /// Runs `arguments` inside a new session in `mode`, optionally keeping keyring files in `data`.
+    public static func run(
+        _ mode: Mode, data: URL? = nil, _ arguments: [String], input: String = "",
+        environment: [String: String] = [:]
+    ) throws -> ProcessResult {
+        var options = mode == .unlocked ? [] : [mode.rawValue]
+        if let data { options += ["--data", data.path] }
+        var merged = ProcessInfo.processInfo.environment
+        merged.merge(environment) { $1 }
+        return try ProcessRunner.run(
+            TestPaths.supportScript("keyring-session.sh"), options + ["--"] + arguments, input: input,
+            environment: merged)
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only inside the private keyring session of `make test`.
+    public static var privateKeyring: Self {
+        .enabled(if: KeyringSession.isPrivate, "needs the private keyring session: run `make test`")
+    }
+
+    /// Runs the test only where throwaway keyring sessions can be started.
+    public static var keyringTools: Self {
+        .enabled(if: KeyringSession.toolsInstalled, "needs dbus-daemon, dbus-send and gnome-keyring-daemon")
+    }
+}

@@ -1,0 +1,122 @@
+import AzdoCredential
+import AzdoKeyring
+import AzdoTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built executable's contract with git: stdout hygiene, exit codes, and silence for
+/// what is not ours.
+@Suite("The helper executable")
+struct HelperProcessTests {
+    @Test("unknown actions exit 0 and print nothing")
+    func unknownActions() throws {
+        for action in ["capability", "frobnicate", "list"] {
+            let result = try ProcessRunner.run(TestPaths.helper, [action], input: "protocol=https\n\n")
+            #expect(result.status == 0)
+            #expect(result.standardOutput.isEmpty)
+            #expect(result.standardError.isEmpty)
+        }
+    }
+
+    @Test("get for a host that is not Azure DevOps never connects to the session bus")
+    func passThroughNeverTouchesDBus() throws {
+        let directory = try TestPaths.temporaryDirectory("fake-bus")
+        let path = directory.appendingPathComponent("bus").path
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        #expect(listen(listener, 8) == 0)
+        _ = fcntl(listener, F_SETFL, O_NONBLOCK)
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=\(path)"
+        let result = try ProcessRunner.run(
+            TestPaths.helper, ["get"], input: "protocol=https\nhost=github.com\npath=a/b\n\n", environment: environment)
+        #expect(result.status == 0)
+        #expect(result.standardOutput.isEmpty)
+        #expect(result.standardError.isEmpty)
+        #expect(accept(listener, nil, nil) == -1, "the helper connected to the bus for a non-Azure host")
+
+        // The control case: an Azure host does reach the bus. This fake bus never answers
+        // the handshake, which must time out rather than hang git.
+        environment["GIT_CREDENTIAL_AZDO_KEYRING_TIMEOUT_MS"] = "300"
+        let azure = try ProcessRunner.run(
+            TestPaths.helper, ["get"], input: "protocol=https\nhost=dev.azure.com\npath=contoso/p\n\n",
+            environment: environment)
+        #expect(azure.status == 0)
+        #expect(azure.standardOutput.isEmpty)
+        #expect(azure.standardError.hasPrefix("git-credential-azdo: the Secret Service did not answer within 300 ms"))
+        let accepted = accept(listener, nil, nil)
+        #expect(accepted >= 0, "the Azure host's get did not reach the bus")
+        if accepted >= 0 { close(accepted) }
+    }
+
+    @Test("invalid input: get exits 0 silently on stdout, store and erase exit 1; one line on stderr each")
+    func invalidInput() throws {
+        let inputs = [
+            "protocol=https\nhost=dev.azure.com\npath=contoso\u{0}x\n\n",
+            "protocol=https\nhost=dev.azure.com\npath=con\rtoso\n\n",
+            "no equals sign\n\n",
+            "password=" + String(repeating: "x", count: 70_000) + "\n\n",
+            String(repeating: "k=v\n", count: 300_000),
+        ]
+        for input in inputs {
+            for action in ["get", "store", "erase"] {
+                let result = try ProcessRunner.run(TestPaths.helper, [action], input: input)
+                #expect(result.status == (action == "get" ? 0 : 1))
+                #expect(result.standardOutput.isEmpty)
+                #expect(result.errorLines.count == 1)
+                #expect(result.standardError.hasPrefix("git-credential-azdo: input refused"))
+            }
+        }
+    }
+
+    @Test("random bytes fed to get never produce output or a crash", arguments: 0..<4)
+    func randomInputToGet(seed: UInt64) throws {
+        var generator = SplitMix(seed: seed)
+        let alphabet = Array("=\n\r\u{0}abc[]:/.é".utf8) + [0xFF, 0xC3]
+        for _ in 0..<25 {
+            let length = Int.random(in: 0..<300, using: &generator)
+            let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            let input = String(decoding: bytes, as: UTF8.self)
+            let result = try ProcessRunner.run(TestPaths.helper, ["get"], input: input)
+            #expect(result.status == 0)
+            #expect(result.standardOutput.isEmpty)
+        }
+    }
+
+    @Test("CI runs the keyring tests inside the private session instead of skipping them")
+    func ciHasPrivateKeyring() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(KeyringSession.isPrivate, "CI must run the tests through Tests/Support/keyring-session.sh")
+        }
+    }
+}
+
+/// A small deterministic random number generator, so a failing case can be replayed.
+struct SplitMix: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
