@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # (gnome-keyring, dbus), secret-tool, git, python3 for the test git server, hyperfine.
 APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecret-tools dbus \
 	git python3 hyperfine
-RELEASE_FLAGS := -c release --static-swift-stdlib
+RELEASE_FLAGS := -c release --static-swift-stdlib --product git-credential-azdo
 KEYRING := Tests/Support/keyring-session.sh
 
 .PHONY: help deps build release test demo bench clean
