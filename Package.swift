@@ -36,7 +36,7 @@ let package = Package(
         ),
         // Processes, paths, throwaway keyring sessions and a git server for the tests.
         .target(name: "AzdoTestSupport", path: "Tests/AzdoTestSupport"),
-        .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential"]),
+        .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential", "AzdoTestSupport"]),
         .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
     ],

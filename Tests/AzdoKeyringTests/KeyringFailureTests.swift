@@ -7,15 +7,18 @@ import Testing
 @Suite("The helper on a broken keyring", .keyringTools)
 struct KeyringFailureTests {
     let getInput = "protocol=https\nhost=dev.azure.com\npath=contoso/web/_git/site\n\n"
+    /// Each broken state and the start of the message it must produce.
+    static let brokenStates: [(KeyringSession.Mode, String)] = [
+        (.noBus, "no D-Bus session bus"),
+        (.noService, "no Secret Service on the session bus"),
+        (.locked, "the keyring is locked"),
+    ]
+
     let storeInput = "protocol=https\nhost=dev.azure.com\npath=contoso/web/_git/site\nusername=contoso\npassword=NEW\n\n"
 
     @Test(
         "get prints nothing, exits 0 and names the problem and the fix",
-        arguments: [
-            (KeyringSession.Mode.noBus, "no D-Bus session bus"),
-            (.noService, "no Secret Service on the session bus"),
-            (.locked, "the keyring is locked"),
-        ])
+        arguments: Self.brokenStates)
     func getFailsOpen(mode: KeyringSession.Mode, message: String) throws {
         let result = try KeyringSession.run(mode, [TestPaths.helper.path, "get"], input: getInput)
         #expect(result.status == 0)
@@ -26,11 +29,7 @@ struct KeyringFailureTests {
 
     @Test(
         "store refuses with one line and a non-zero exit",
-        arguments: [
-            (KeyringSession.Mode.noBus, "no D-Bus session bus"),
-            (.noService, "no Secret Service on the session bus"),
-            (.locked, "the keyring is locked"),
-        ])
+        arguments: Self.brokenStates)
     func storeFails(mode: KeyringSession.Mode, message: String) throws {
         let result = try KeyringSession.run(mode, [TestPaths.helper.path, "store"], input: storeInput)
         #expect(result.status == 1)

@@ -4,11 +4,6 @@ import AzdoTestSupport
 import Foundation
 import Testing
 
-/// A fresh organization name per test, so tests sharing the session keyring never collide.
-func uniqueOrganization(_ label: String) -> String {
-    "\(label)-\(UUID().uuidString.prefix(8).lowercased())"
-}
-
 func credential(
     _ organization: String, user: String = "alice", secret: String, storedAt: Int64 = 1_000,
     validTo: Int64? = nil

@@ -4,11 +4,6 @@ import AzdoTestSupport
 import Foundation
 import Testing
 
-/// A fresh organization name per test, so tests sharing the session keyring never collide.
-func uniqueOrganization(_ label: String) -> String {
-    "\(label)-\(UUID().uuidString.prefix(8).lowercased())"
-}
-
 /// Real git against a loopback smart-HTTP server that wants Basic auth, with the helper
 /// configured as credential.helper and the PATs in the private session keyring.
 @Suite("git clone, fetch and push through the helper", .privateKeyring)

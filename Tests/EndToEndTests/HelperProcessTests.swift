@@ -86,7 +86,7 @@ struct HelperProcessTests {
 
     @Test("random bytes fed to get never produce output or a crash", arguments: 0..<4)
     func randomInputToGet(seed: UInt64) throws {
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let alphabet = Array("=\n\r\u{0}abc[]:/.é".utf8) + [0xFF, 0xC3]
         for _ in 0..<25 {
             let length = Int.random(in: 0..<300, using: &generator)
@@ -103,20 +103,5 @@ struct HelperProcessTests {
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             #expect(KeyringSession.isPrivate, "CI must run the tests through Tests/Support/keyring-session.sh")
         }
-    }
-}
-
-/// A small deterministic random number generator, so a failing case can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
