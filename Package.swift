@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "CAzdoSecret", dependencies: ["CLibSecret"]),
         // Everything testable without a keyring: protocol, remotes, get/store/erase rules.
         .target(name: "AzdoCredential"),
+        // The PAT Lifecycle Management API's JSON and error rules (off the get/store/erase path).
+        .target(name: "AzdoLifecycle", dependencies: ["AzdoCredential"]),
         // The Secret Service store behind the `CredentialStore` seam.
         .target(name: "AzdoKeyring", dependencies: ["AzdoCredential", "CAzdoSecret"]),
         .executableTarget(
@@ -37,6 +39,9 @@ let package = Package(
         // Processes, paths, throwaway keyring sessions and a git server for the tests.
         .target(name: "AzdoTestSupport", path: "Tests/AzdoTestSupport"),
         .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential", "AzdoTestSupport"]),
+        .testTarget(
+            name: "AzdoLifecycleTests", dependencies: ["AzdoLifecycle", "AzdoCredential"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
     ],
