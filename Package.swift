@@ -37,10 +37,10 @@ let package = Package(
             ]
         ),
         // Processes, paths, throwaway keyring sessions and a git server for the tests.
-        .target(name: "AzdoTestSupport", path: "Tests/AzdoTestSupport"),
+        .target(name: "AzdoTestSupport", dependencies: ["AzdoCredential"], path: "Tests/AzdoTestSupport"),
         .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential", "AzdoTestSupport"]),
         .testTarget(
-            name: "AzdoLifecycleTests", dependencies: ["AzdoLifecycle", "AzdoCredential"],
+            name: "AzdoLifecycleTests", dependencies: ["AzdoLifecycle", "AzdoCredential", "AzdoTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),

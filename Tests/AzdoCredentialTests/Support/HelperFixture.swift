@@ -1,4 +1,5 @@
 import AzdoCredential
+import AzdoTestSupport
 
 /// A `CredentialHelper` and `HelperProgram` wired to an in-memory store, a fixed clock and a recording sink.
 struct HelperFixture {
