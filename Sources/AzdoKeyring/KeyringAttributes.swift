@@ -15,8 +15,18 @@ enum KeyringAttributes {
     static let scope = "scope"
     static let displayName = "display_name"
 
-    /// `kind` of a PAT item (a later kind holds the Entra refresh token).
+    static let tenant = "tenant"
+    static let clientID = "client_id"
+
+    /// `kind` of a PAT item.
     static let patKind = "pat"
+    /// `kind` of an Entra refresh-token item; its `server` is the authority.
+    static let refreshTokenKind = "refresh_token"
+
+    /// The attributes that identify a refresh-token item.
+    static func refreshTokenQuery(authority: String, tenant: String, clientID: String) -> [String: String] {
+        [kind: refreshTokenKind, server: authority, Self.tenant: tenant, Self.clientID: clientID]
+    }
 
     /// The attributes for `credential`; unknown optional facts are left out.
     static func attributes(of credential: StoredCredential) -> [String: String] {

@@ -30,20 +30,12 @@ public struct SecretServiceStore: CredentialStore {
         return SecretServiceStore(timeoutMilliseconds: value ?? defaultTimeoutMilliseconds)
     }
 
-    /// Every unlocked item for `organization` on `server`, secrets loaded.
-    ///
-    /// A lookup in a locked keyring looks like "nothing found" to a plain search, so when
-    /// nothing is found this checks the items reported locked and the default collection's
-    /// lock state, and throws `.locked` rather than answering "no credential".
+    /// Every unlocked item for `organization` on `server`, secrets loaded; `.locked` when
+    /// the keyring is locked rather than an empty answer.
     public func credentials(server: String, organization: String) throws(KeyringError) -> [StoredItem] {
         let query = [KeyringAttributes.kind: KeyringAttributes.patKind, KeyringAttributes.server: server,
                      KeyringAttributes.organization: organization]
-        let (items, lockedCount) = try search(query)
-        if items.isEmpty {
-            if lockedCount > 0 { throw .locked }
-            if try defaultCollectionIsLocked() { throw .locked }
-        }
-        return items.compactMap { item in
+        return try lockAwareSearch(query).compactMap { item in
             KeyringAttributes.credential(from: item.attributes, secret: item.secret).map {
                 StoredItem(id: item.path, credential: $0)
             }
@@ -52,11 +44,16 @@ public struct SecretServiceStore: CredentialStore {
 
     /// Adds `credential` to the default collection.
     public func add(_ credential: StoredCredential) throws(KeyringError) {
-        let attributes = KeyringAttributes.attributes(of: credential)
-        let label = "Azure DevOps PAT for \(credential.organization) (\(credential.username))"
+        try storeItem(
+            KeyringAttributes.attributes(of: credential),
+            label: "Azure DevOps PAT for \(credential.organization) (\(credential.username))", secret: credential.secret)
+    }
+
+    /// Stores one item with exactly `attributes` (plus the schema).
+    func storeItem(_ attributes: [String: String], label: String, secret: Secret) throws(KeyringError) {
         let status = withCAttributes(attributes) { pointer, count in
             withError { error in
-                CAzdoSecret_store(pointer, count, label, credential.secret.value, Int32(timeoutMilliseconds), &error)
+                CAzdoSecret_store(pointer, count, label, secret.value, Int32(timeoutMilliseconds), &error)
             }
         }
         try check(status)
@@ -80,7 +77,19 @@ public struct SecretServiceStore: CredentialStore {
         }
     }
 
-    private struct FoundItem {
+    /// Unlocked items matching `query`. A lookup in a locked keyring looks like "nothing
+    /// found", so an empty answer is checked against the items reported locked and the
+    /// default collection's lock state, and becomes `.locked` when either says so.
+    func lockAwareSearch(_ query: [String: String]) throws(KeyringError) -> [FoundItem] {
+        let (items, lockedCount) = try search(query)
+        if items.isEmpty {
+            if lockedCount > 0 { throw .locked }
+            if try defaultCollectionIsLocked() { throw .locked }
+        }
+        return items
+    }
+
+    struct FoundItem {
         var path: String
         var attributes: [String: String]
         var secret: Secret?

@@ -34,6 +34,8 @@ static const SecretSchema azdo_schema = {
         {"display_name", SECRET_SCHEMA_ATTRIBUTE_STRING},
         {"source", SECRET_SCHEMA_ATTRIBUTE_STRING},
         {"stored_at", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"tenant", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"client_id", SECRET_SCHEMA_ATTRIBUTE_STRING},
         {NULL, 0},
     },
 };

@@ -1,0 +1,42 @@
+import AzdoCredential
+
+extension SecretServiceStore: RefreshTokenStore {
+    /// The newest refresh token stored for the authority, tenant and client.
+    public func refreshToken(authority: String, tenant: String, clientID: String) throws(KeyringError)
+        -> StoredRefreshToken?
+    {
+        try refreshTokenItems(authority: authority, tenant: tenant, clientID: clientID)
+            .max { $0.token.storedAt < $1.token.storedAt }?.token
+    }
+
+    /// Writes the new token, then removes the ones it replaces.
+    public func saveRefreshToken(_ token: StoredRefreshToken) throws(KeyringError) {
+        var attributes = KeyringAttributes.refreshTokenQuery(
+            authority: token.authority, tenant: token.tenant, clientID: token.clientID)
+        attributes[KeyringAttributes.storedAt] = String(token.storedAt)
+        try storeItem(attributes, label: "Microsoft Entra sign-in for Azure DevOps (\(token.tenant))", secret: token.token)
+        for old in try refreshTokenItems(authority: token.authority, tenant: token.tenant, clientID: token.clientID)
+        where old.token.token != token.token {
+            try remove(id: old.id)
+        }
+    }
+
+    /// Deletes every refresh token stored for the authority, tenant and client.
+    public func removeRefreshToken(authority: String, tenant: String, clientID: String) throws(KeyringError) {
+        for item in try refreshTokenItems(authority: authority, tenant: tenant, clientID: clientID) {
+            try remove(id: item.id)
+        }
+    }
+
+    private func refreshTokenItems(authority: String, tenant: String, clientID: String) throws(KeyringError)
+        -> [(id: String, token: StoredRefreshToken)]
+    {
+        let query = KeyringAttributes.refreshTokenQuery(authority: authority, tenant: tenant, clientID: clientID)
+        return try lockAwareSearch(query).compactMap { item in
+            guard let secret = item.secret else { return nil }
+            let storedAt = item.attributes[KeyringAttributes.storedAt].flatMap { Int64($0) } ?? 0
+            return (item.path, StoredRefreshToken(
+                authority: authority, tenant: tenant, clientID: clientID, token: secret, storedAt: storedAt))
+        }
+    }
+}
