@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "AzdoCredential"),
         // The PAT Lifecycle Management API's JSON and error rules (off the get/store/erase path).
         .target(name: "AzdoLifecycle", dependencies: ["AzdoCredential"]),
+        // The Azure DevOps and Entra emulator's logic, independent of any HTTP server.
+        .target(name: "AzdoEmulatorCore", dependencies: ["AzdoLifecycle"]),
         // The Secret Service store behind the `CredentialStore` seam.
         .target(name: "AzdoKeyring", dependencies: ["AzdoCredential", "CAzdoSecret"]),
         .executableTarget(
@@ -42,6 +44,9 @@ let package = Package(
         .testTarget(
             name: "AzdoLifecycleTests", dependencies: ["AzdoLifecycle", "AzdoCredential", "AzdoTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AzdoEmulatorTests",
+            dependencies: ["AzdoEmulatorCore", "AzdoLifecycle", "AzdoCredential", "AzdoTestSupport"]),
         .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
     ],

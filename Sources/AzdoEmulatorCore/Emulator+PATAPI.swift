@@ -1,0 +1,218 @@
+public import AzdoLifecycle
+import FoundationEssentials
+
+extension Emulator {
+    /// The PAT Lifecycle Management API for `organization`.
+    func patAPI(_ request: HTTPRequest, organization: String, query: [String: String]) -> HTTPResponse {
+        guard isSignedIn(request) else { return .signInPage }
+        if let fault = withState({ $0.faults.isEmpty ? nil : $0.faults.removeFirst() }) {
+            return Self.response(for: fault)
+        }
+        guard query["api-version"] != nil else {
+            return .json(400, Self.object([
+                "message": .string("No api-version was supplied for the request."),
+                "typeKey": .string("VssVersionNotSpecifiedException"), "errorCode": .int(0), "eventId": .int(3000),
+            ]))
+        }
+        switch request.method {
+        case "GET":
+            if let id = query["authorizationId"] { return result(id: id, organization: organization) }
+            return list(organization: organization, query: query)
+        case "POST": return create(organization: organization, body: request.body)
+        case "PUT": return update(organization: organization, body: request.body)
+        case "DELETE": return revoke(organization: organization, id: query["authorizationId"] ?? "")
+        default: return .json(405, #"{"message":"method not allowed"}"#)
+        }
+    }
+
+    /// `GET /{org}/_apis/connectionData` with Basic auth: 200 for a live PAT of the organization.
+    func connectionData(_ request: HTTPRequest, organization: String) -> HTTPResponse {
+        guard let password = Self.basicPassword(request), acceptsPAT(password, organization: organization, write: false)
+        else {
+            return HTTPResponse(
+                status: 401,
+                headers: [
+                    "WWW-Authenticate": "Basic realm=\"https://emulator.dev.azure.test/\"",
+                    "X-VSS-ResourceTenant": "00000000-0000-0000-0000-000000000000",
+                ], body: Data("TF400813: Resource not available for anonymous access.".utf8))
+        }
+        return .json(200, Self.object([
+            "authenticatedUser": .object(["providerDisplayName": .string("Emulated User")]),
+            "instanceId": .string("7d1f0c2e-0000-0000-0000-000000000000"),
+        ]))
+    }
+
+    static func basicPassword(_ request: HTTPRequest) -> String? {
+        guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value,
+            header.hasPrefix("Basic "), let decoded = Data(base64Encoded: String(header.dropFirst(6)))
+        else { return nil }
+        let text = String(decoding: decoded, as: UTF8.self)
+        return text.firstIndex(of: ":").map { String(text[text.index(after: $0)...]) }
+    }
+
+    private func isSignedIn(_ request: HTTPRequest) -> Bool {
+        guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value,
+            header.hasPrefix("Bearer ")
+        else { return false }
+        let token = String(header.dropFirst(7))
+        let time = currentTime
+        return withState { $0.accessTokens[token].map { $0 > time } ?? false }
+    }
+
+    private static func response(for fault: EmulatorFault) -> HTTPResponse {
+        switch fault {
+        case .throttle(let seconds):
+            return .json(429, #"{"message":"Request was blocked due to exceeding usage of resource."}"#,
+                headers: ["Retry-After": String(seconds)])
+        case .serverError: return .json(500, #"{"message":"Internal server error","eventId":0}"#)
+        case .signInPage: return .signInPage
+        case .truncatedJSON: return .json(200, #"{"patToken":{"displayName":"trunc"#)
+        }
+    }
+
+    private static func tokenResult(_ token: JSONValue, error: String = "none", message: String? = nil)
+        -> HTTPResponse
+    {
+        var fields: [String: JSONValue] = ["patToken": token, "patTokenError": .string(error)]
+        if let message { fields["patTokenErrorMessage"] = .string(message) }
+        return .json(200, object(fields))
+    }
+
+    private static func failure(_ error: String, _ message: String) -> HTTPResponse {
+        tokenResult(.null, error: error, message: message)
+    }
+
+    private func describe(_ id: String, _ pat: EmulatorState.PAT, includeToken: Bool) -> JSONValue {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        func date(_ seconds: Int64) -> JSONValue { .string(style.format(Date(timeIntervalSince1970: Double(seconds)))) }
+        return .object([
+            "authorizationId": .string(id), "displayName": .string(pat.displayName), "scope": .string(pat.scope),
+            "targetAccounts": .array([.string("7d1f0c2e-0000-0000-0000-000000000000")]),
+            "validFrom": date(pat.validFrom), "validTo": date(pat.validTo),
+            "token": includeToken ? .string(pat.token) : .null,
+        ])
+    }
+
+    private func result(id: String, organization: String) -> HTTPResponse {
+        guard let pat = withState({ $0.pats[id] }), pat.organization == organization else {
+            return Self.failure("authorizationNotFound", "The authorization was not found.")
+        }
+        return Self.tokenResult(describe(id, pat, includeToken: false))
+    }
+
+    private func list(organization: String, query: [String: String]) -> HTTPResponse {
+        let time = currentTime
+        let filter = query["displayFilterOption"] ?? "active"
+        let top = min(max(Int(query["$top"] ?? "") ?? 100, 1), 100)
+        let start = Int(query["continuationToken"] ?? "") ?? 0
+        let matching = withState { $0.pats }.filter { $0.value.organization == organization }.filter { entry in
+            let pat = entry.value
+            switch filter {
+            case "revoked": return pat.revoked
+            case "expired": return !pat.revoked && pat.validTo <= time
+            case "all": return true
+            default: return !pat.revoked && pat.validTo > time
+            }
+        }.sorted { ($0.value.displayName, $0.key) < ($1.value.displayName, $1.key) }
+        let page = matching.dropFirst(start).prefix(top)
+        let next = start + page.count < matching.count ? String(start + page.count) : ""
+        return .json(200, Self.object([
+            "continuationToken": .string(next),
+            "patTokens": .array(page.map { describe($0.key, $0.value, includeToken: false) }),
+        ]))
+    }
+
+    private struct CreateBody: Decodable {
+        var displayName: String?
+        var scope: String?
+        var validTo: String?
+        var allOrgs: Bool?
+    }
+
+    private struct UpdateBody: Decodable {
+        var authorizationId: String?
+        var displayName: String?
+        var scope: String?
+        var validTo: String?
+    }
+
+    private func parseDate(_ text: String?) -> Int64? {
+        guard let text else { return nil }
+        let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
+        return date.map { Int64($0.timeIntervalSince1970) }
+    }
+
+    private func create(organization: String, body: Data?) -> HTTPResponse {
+        guard let body, let request = try? JSONDecoder().decode(CreateBody.self, from: body) else {
+            return .json(400, #"{"message":"The request body is not valid JSON.","eventId":3000}"#)
+        }
+        let time = currentTime
+        let policy = withState { $0.policy }
+        guard let name = request.displayName, !name.isEmpty else {
+            return Self.failure("displayNameRequired", "A display name is required.")
+        }
+        guard let scope = request.scope, !scope.isEmpty else { return Self.failure("invalidScope", "Scope is required.") }
+        if policy.disableCreation {
+            return Self.failure("disablePatCreationPolicyViolation", "PAT creation is disabled by policy.")
+        }
+        if policy.forbidFullScope && scope.split(separator: " ").contains("app_token") {
+            return Self.failure("fullScopePatPolicyViolation", "Full-scoped PATs are restricted by policy.")
+        }
+        guard let validTo = parseDate(request.validTo), validTo > time else {
+            return Self.failure("invalidValidTo", "validTo must be a future date.")
+        }
+        let clamped = min(validTo, time + Int64(policy.maximumLifespanDays) * 86_400)
+        let id = Self.uuid()
+        let pat = EmulatorState.PAT(
+            organization: organization, displayName: name, scope: scope, validFrom: time, validTo: clamped,
+            token: Random.token(length: 84))
+        withState { $0.pats[id] = pat }
+        return Self.tokenResult(describe(id, pat, includeToken: true))
+    }
+
+    private func update(organization: String, body: Data?) -> HTTPResponse {
+        guard let body, let request = try? JSONDecoder().decode(UpdateBody.self, from: body),
+            let id = request.authorizationId
+        else { return .json(400, #"{"message":"The request body is not valid JSON.","eventId":3000}"#) }
+        let time = currentTime
+        let policy = withState { $0.policy }
+        guard var pat = withState({ $0.pats[id] }), pat.organization == organization, !pat.revoked else {
+            return Self.failure("authorizationNotFound", "The authorization was not found.")
+        }
+        if let text = request.validTo {
+            guard pat.validTo > time else {
+                return Self.failure("expiredPatCannotBeExtended", "An expired PAT cannot be extended.")
+            }
+            guard let validTo = parseDate(text), validTo > time else {
+                return Self.failure("invalidValidTo", "validTo must be a future date.")
+            }
+            pat.validTo = min(validTo, pat.validFrom + Int64(policy.maximumLifespanDays) * 86_400)
+        }
+        if let scope = request.scope {
+            if policy.forbidFullScope && scope.split(separator: " ").contains("app_token") {
+                return Self.failure("fullScopePatPolicyViolation", "Full-scoped PATs are restricted by policy.")
+            }
+            pat.scope = scope
+        }
+        if let name = request.displayName { pat.displayName = name }
+        let updated = pat
+        withState { $0.pats[id] = updated }
+        return Self.tokenResult(describe(id, updated, includeToken: false))
+    }
+
+    private func revoke(organization: String, id: String) -> HTTPResponse {
+        let found = withState { state -> Bool in
+            guard let pat = state.pats[id], pat.organization == organization, !pat.revoked else { return false }
+            state.pats[id]?.revoked = true
+            return true
+        }
+        return found ? HTTPResponse(status: 204) : Self.failure("authorizationNotFound", "The authorization was not found.")
+    }
+
+    private static func uuid() -> String {
+        let hex = Random.token(length: 32, alphabet: "0123456789abcdef")
+        let characters = Array(hex)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    }
+}
