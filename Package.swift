@@ -12,7 +12,9 @@ let package = Package(
         .executable(name: "git-credential-azdo", targets: ["git-credential-azdo"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Links libsecret and glib through pkg-config; holds no code.
@@ -29,6 +31,21 @@ let package = Package(
         .target(name: "AzdoLifecycle", dependencies: ["AzdoCredential"]),
         // The Azure DevOps and Entra emulator's logic, independent of any HTTP server.
         .target(name: "AzdoEmulatorCore", dependencies: ["AzdoLifecycle"]),
+        // The real HTTPS transport (AsyncHTTPClient: static, adds ~1 ms start-up, unlike
+        // FoundationNetworking's ~5 ms), honouring HTTPS_PROXY/NO_PROXY.
+        .target(
+            name: "AzdoNetwork",
+            dependencies: [
+                "AzdoCredential", "AzdoLifecycle", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
+        // The emulator as a loopback HTTP server, for tests and the demo (not installed).
+        .executableTarget(
+            name: "azdo-emulator",
+            dependencies: [
+                "AzdoEmulatorCore", "AzdoLifecycle",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // The Secret Service store behind the `CredentialStore` seam.
         .target(name: "AzdoKeyring", dependencies: ["AzdoCredential", "CAzdoSecret"]),
         .executableTarget(
@@ -46,7 +63,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AzdoEmulatorTests",
-            dependencies: ["AzdoEmulatorCore", "AzdoLifecycle", "AzdoCredential", "AzdoTestSupport"]),
+            dependencies: ["AzdoEmulatorCore", "AzdoLifecycle", "AzdoCredential", "AzdoNetwork", "AzdoTestSupport"]),
         .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
     ],

@@ -49,8 +49,8 @@ public enum ExtraHostError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
-/// Host-name helpers shared by the resolver and extra-host parsing.
-enum HostName {
+/// Host-name helpers shared by the resolver, extra-host parsing and the HTTP transport.
+public enum HostName {
     /// Splits `host[:port]` (IPv6 literals in brackets) into name and port text.
     static func split(_ host: String) -> (name: Substring, port: Substring?) {
         if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
@@ -63,7 +63,7 @@ enum HostName {
     }
 
     /// Whether `host[:port]` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
-    static func isLoopback(_ host: String) -> Bool {
+    public static func isLoopback(_ host: String) -> Bool {
         let name = split(host).name.lowercased()
         if name == "localhost" || name == "[::1]" { return true }
         let octets = name.split(separator: ".", omittingEmptySubsequences: false)

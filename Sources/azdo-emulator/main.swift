@@ -1,0 +1,42 @@
+import AzdoEmulatorCore
+import AzdoLifecycle
+import FoundationEssentials
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// azdo-emulator --port-file FILE [--port N]
+// Serves the Azure DevOps and Entra emulator on 127.0.0.1 until SIGTERM.
+var arguments = CommandLine.arguments.dropFirst()
+var portFile: String?
+var port = 0
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--port-file": portFile = arguments.popFirst()
+    case "--port": port = Int(arguments.popFirst() ?? "") ?? 0
+    default:
+        FileHandleWriter.standardError("azdo-emulator: unknown argument \(argument); usage: azdo-emulator --port-file FILE [--port N]\n")
+        exit(64)
+    }
+}
+
+let emulator = Emulator(now: { Int64(time(nil)) })
+let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+    .childChannelInitializer { channel in
+        channel.pipeline.configureHTTPServerPipeline().flatMap {
+            channel.pipeline.addHandler(EmulatorHandler(emulator: emulator))
+        }
+    }
+    .bind(host: "127.0.0.1", port: port).get()
+let boundPort = channel.localAddress?.port ?? 0
+if let portFile {
+    FileHandleWriter.write("\(boundPort)\n", toFileAtomically: portFile)
+}
+FileHandleWriter.standardError("azdo-emulator: listening on http://127.0.0.1:\(boundPort)\n")
+signal(SIGTERM) { _ in exit(0) }
+try await channel.closeFuture.get()
