@@ -65,7 +65,11 @@ let package = Package(
             name: "AzdoEmulatorTests",
             dependencies: ["AzdoEmulatorCore", "AzdoLifecycle", "AzdoCredential", "AzdoNetwork", "AzdoTestSupport"]),
         .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "AzdoCredential", "AzdoKeyring", "AzdoLifecycle", "AzdoNetwork", "AzdoTestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

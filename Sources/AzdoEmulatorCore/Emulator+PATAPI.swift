@@ -42,7 +42,8 @@ extension Emulator {
         ]))
     }
 
-    static func basicPassword(_ request: HTTPRequest) -> String? {
+    /// The password of a request's Basic `Authorization` header (the PAT), if any.
+    public static func basicPassword(_ request: HTTPRequest) -> String? {
         guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value,
             header.hasPrefix("Basic "), let decoded = Data(base64Encoded: String(header.dropFirst(6)))
         else { return nil }

@@ -1,6 +1,6 @@
 import AzdoEmulatorCore
 import AzdoLifecycle
-import FoundationEssentials
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -10,11 +10,13 @@ final class EmulatorHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let emulator: Emulator
+    private let git: GitBackend?
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
 
-    init(emulator: Emulator) {
+    init(emulator: Emulator, git: GitBackend?) {
         self.emulator = emulator
+        self.git = git
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -32,7 +34,46 @@ final class EmulatorHandler: ChannelInboundHandler, @unchecked Sendable {
             let request = HTTPRequest(
                 method: head.method.rawValue, url: "http://\(host)\(head.uri)", headers: headers,
                 body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil)
-            let response = emulator.handle(request)
+            self.head = nil
+            let path = String(head.uri.prefix { $0 != "?" })
+            let query = head.uri.firstIndex(of: "?").map { String(head.uri[head.uri.index(after: $0)...]) } ?? ""
+            if let git, let route = GitBackend.route(path: path, query: query) {
+                guard let password = Emulator.basicPassword(request),
+                    emulator.acceptsPAT(password, organization: route.organization, write: route.write)
+                else {
+                    reply(context, head, HTTPResponse(
+                        status: 401,
+                        headers: [
+                            "WWW-Authenticate": "Basic realm=\"https://emulator.dev.azure.test/\"",
+                            "Content-Type": "text/plain",
+                        ], body: Data("TF400813: Resource not available for anonymous access.\n".utf8)))
+                    return
+                }
+                let requestBody = request.body ?? Data()
+                let requestHeaders = headers
+                let loop = context.eventLoop
+                let channel = context.channel
+                let handler = NIOLoopBound(self, eventLoop: loop)
+                let contextBox = NIOLoopBound(context, eventLoop: loop)
+                DispatchQueue.global().async {
+                    let result = git.run(
+                        method: head.method.rawValue, path: path, query: query, headers: requestHeaders, body: requestBody)
+                    let responseHeaders = Dictionary(result.headers, uniquingKeysWith: { _, last in last })
+                    loop.execute {
+                        guard channel.isActive else { return }
+                        handler.value.reply(
+                            contextBox.value, head,
+                            HTTPResponse(status: result.status, headers: responseHeaders, body: result.body))
+                    }
+                }
+                return
+            }
+            reply(context, head, emulator.handle(request))
+        }
+    }
+
+    private func reply(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: HTTPResponse) {
+        do {
             var responseHeaders = HTTPHeaders()
             for (name, value) in response.headers { responseHeaders.add(name: name, value: value) }
             responseHeaders.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
@@ -47,7 +88,6 @@ final class EmulatorHandler: ChannelInboundHandler, @unchecked Sendable {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
                 if !keepAlive { channel.close(promise: nil) }
             }
-            self.head = nil
         }
     }
 }

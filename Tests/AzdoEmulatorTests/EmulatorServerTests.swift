@@ -9,37 +9,11 @@ import Testing
 import Glibc
 #endif
 
-/// The `azdo-emulator` executable on loopback.
-final class EmulatorProcess: @unchecked Sendable {
-    let baseURL: String
-    private let process = Process()
-
-    init() throws {
-        let directory = try TestPaths.temporaryDirectory("emulator")
-        let portFile = directory.appendingPathComponent("port")
-        process.executableURL = TestPaths.productsDirectory.appendingPathComponent("azdo-emulator")
-        process.arguments = ["--port-file", portFile.path]
-        process.standardInput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<500 where !FileManager.default.fileExists(atPath: portFile.path) {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        let port = try String(contentsOf: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        baseURL = "http://127.0.0.1:\(port)"
-    }
-
-    deinit {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-}
-
 @Suite("The emulator over loopback HTTP, through the real transport")
 struct EmulatorServerTests {
     @Test("device-code sign-in, PAT create, connectionData with the PAT, revoke")
     func overHTTP() async throws {
-        let server = try EmulatorProcess()
+        let server = try EmulatorProcess(repositories: [])
         let transport = AsyncHTTPTransport(environment: [:], timeoutSeconds: 10)
         let configuration = EntraConfiguration(authority: server.baseURL, tenant: "organizations", clientID: "client")
         let entra = EntraClient(configuration: configuration, transport: transport, sleeper: TaskSleeper())

@@ -1,0 +1,52 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `azdo-emulator` executable on loopback, serving the APIs and, for `repositories`
+/// ("org/project/_git/repo", created empty), git smart HTTP. Killed by PID when released.
+public final class EmulatorProcess: @unchecked Sendable {
+    /// `http://127.0.0.1:PORT`.
+    public let baseURL: String
+    /// `127.0.0.1:PORT`, as git sends it in `host=`.
+    public let host: String
+    private let process = Process()
+
+    /// Starts the emulator.
+    public init(repositories: [String]) throws {
+        let directory = try TestPaths.temporaryDirectory("emulator")
+        let portFile = directory.appendingPathComponent("port")
+        var arguments = ["--port-file", portFile.path]
+        if !repositories.isEmpty {
+            let root = directory.appendingPathComponent("git")
+            for repository in repositories {
+                let result = try ProcessRunner.run(
+                    command: "git", ["init", "-q", "--bare", "-b", "main", root.appendingPathComponent(repository).path])
+                guard result.status == 0 else { throw GitServerError.setup(result.standardError) }
+            }
+            arguments += ["--git-root", root.path]
+        }
+        process.executableURL = TestPaths.productsDirectory.appendingPathComponent("azdo-emulator")
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<500 where !FileManager.default.fileExists(atPath: portFile.path) {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        guard let text = try? String(contentsOf: portFile, encoding: .utf8),
+            let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
+            kill(process.processIdentifier, SIGKILL)
+            throw GitServerError.setup("the emulator did not report its port")
+        }
+        host = "127.0.0.1:\(port)"
+        baseURL = "http://\(host)"
+    }
+
+    deinit {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
