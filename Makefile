@@ -6,15 +6,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # (gnome-keyring, dbus), secret-tool, git, python3 for the test git server, hyperfine.
 APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecret-tools dbus \
 	git python3 hyperfine
-RELEASE_FLAGS := -c release --static-swift-stdlib --product git-credential-azdo
+RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
 
-.PHONY: help deps build release test demo bench clean
+.PHONY: help deps build release helper test demo bench clean
 
 help:
 	@echo "make deps     install the Debian packages needed to build, test and benchmark"
 	@echo "make build    debug build"
-	@echo "make release  release build with the static Swift runtime (.build/release/git-credential-azdo)"
+	@echo "make release  release builds with the static Swift runtime (.build/release/git-credential-azdo{,-lifecycle})"
 	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring"
 	@echo "make demo     a loopback demo: prompt once, then silent clone and push, then erase"
 	@echo "make bench    get/fill latency against git's C libsecret helper"
@@ -26,17 +26,21 @@ deps:
 build:
 	$(SWIFT) build
 
-release:
-	$(SWIFT) build $(RELEASE_FLAGS)
+release: helper
+	$(SWIFT) build $(RELEASE_FLAGS) --product git-credential-azdo-lifecycle
+
+# The helper git runs; the lifecycle executable (login, pat) is not needed for get/store/erase.
+helper:
+	$(SWIFT) build $(RELEASE_FLAGS) --product git-credential-azdo
 
 test:
 	$(SWIFT) build --build-tests
 	$(KEYRING) $(SWIFT) test --skip-build
 
-demo: release
+demo: helper
 	$(KEYRING) Tests/Support/demo.sh .build/release/git-credential-azdo
 
-bench: release
+bench: helper
 	Benchmarks/bench.sh .build/release/git-credential-azdo
 
 clean:

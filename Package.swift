@@ -9,7 +9,8 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "git-credential-azdo",
     products: [
-        .executable(name: "git-credential-azdo", targets: ["git-credential-azdo"])
+        .executable(name: "git-credential-azdo", targets: ["git-credential-azdo"]),
+        .executable(name: "git-credential-azdo-lifecycle", targets: ["git-credential-azdo-lifecycle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,6 +53,15 @@ let package = Package(
             name: "git-credential-azdo",
             dependencies: [
                 "AzdoCredential", "AzdoKeyring",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // `login` and `pat`: exec'd by git-credential-azdo so the network stack (AsyncHTTPClient,
+        // ~2 ms of start-up) never loads for git's get/store/erase.
+        .executableTarget(
+            name: "git-credential-azdo-lifecycle",
+            dependencies: [
+                "AzdoCredential", "AzdoKeyring", "AzdoLifecycle", "AzdoNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

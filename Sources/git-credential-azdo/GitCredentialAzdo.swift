@@ -12,8 +12,13 @@ struct GitCredentialAzdo: ParsableCommand {
               git config --global credential.https://dev.azure.com.helper azdo
               git config --global credential.https://dev.azure.com.useHttpPath true
             git then calls 'git credential-azdo get|store|erase' with its credential protocol on stdin.
+
+            Managing PATs through Azure DevOps (see their --help):
+              git credential-azdo login         sign in to Microsoft Entra
+              git credential-azdo pat create    create a PAT and store it for git
+              git credential-azdo pat list|extend|revoke
             """,
-        version: "0.1.0",
+        version: GitCredentialAzdoVersion.current,
         subcommands: [Get.self, Store.self, Erase.self]
     )
 

@@ -23,7 +23,7 @@ public struct ConfiguredExtraHosts: ExtraHostSource {
         if let value = Environment.value(Self.environmentVariable) {
             entries += value.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
         }
-        for (scope, value) in Self.gitConfigValues() {
+        for (scope, value) in UserGitConfig.scopedValues(Self.configKey) {
             if scope == "global" || scope == "system" {
                 entries.append(value)
             } else {
@@ -41,16 +41,5 @@ public struct ConfiguredExtraHosts: ExtraHostSource {
             }
         }
         return hosts
-    }
-
-    /// `(scope, value)` pairs from `git config --show-scope --get-all azdo.extraHost`.
-    static func gitConfigValues() -> [(scope: String, value: String)] {
-        guard let output = ChildProcess.output(of: ["git", "config", "--show-scope", "--get-all", configKey]) else {
-            return []
-        }
-        return output.split(separator: "\n").compactMap { line in
-            guard let tab = line.firstIndex(of: "\t") else { return nil }
-            return (String(line[..<tab]), String(line[tab...].dropFirst()))
-        }
     }
 }

@@ -9,3 +9,19 @@ public enum Environment {
         getenv(name).map { String(cString: $0) }
     }
 }
+
+extension Environment {
+    /// Every variable of the process environment.
+    public static func all() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}

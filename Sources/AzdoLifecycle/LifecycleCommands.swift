@@ -1,0 +1,110 @@
+public import AzdoCredential
+public import FoundationEssentials
+
+/// What `login` and the `pat` commands do, over injected seams; the executable only parses
+/// arguments, builds these, and prints.
+public struct LifecycleCommands: Sendable {
+    private let settings: LifecycleSettings
+    private let transport: any HTTPTransport
+    private let credentials: any CredentialStore
+    private let refreshTokens: any RefreshTokenStore
+    private let clock: any WallClock
+    private let sleeper: any RetrySleeper
+    private let diagnostics: any DiagnosticSink
+
+    /// Creates the commands.
+    public init(
+        settings: LifecycleSettings, transport: any HTTPTransport, credentials: any CredentialStore,
+        refreshTokens: any RefreshTokenStore, clock: any WallClock, sleeper: any RetrySleeper,
+        diagnostics: any DiagnosticSink
+    ) {
+        self.settings = settings
+        self.transport = transport
+        self.credentials = credentials
+        self.refreshTokens = refreshTokens
+        self.clock = clock
+        self.sleeper = sleeper
+        self.diagnostics = diagnostics
+    }
+
+    /// Device-code sign-in: shows Entra's instructions, waits, and stores the refresh token.
+    public func login() async throws(SignInError) {
+        let entra = EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper)
+        let challenge: DeviceCodeChallenge
+        do { challenge = try await entra.startDeviceCode() } catch { throw .entra(error) }
+        diagnostics.report(challenge.message)
+        let tokens: EntraTokens
+        do { tokens = try await entra.waitForSignIn(challenge) } catch { throw .entra(error) }
+        guard let refreshToken = tokens.refreshToken else { throw .entra(.malformedResponse) }
+        do {
+            try refreshTokens.saveRefreshToken(StoredRefreshToken(
+                authority: settings.authority, tenant: settings.tenant, clientID: settings.clientID,
+                token: refreshToken, storedAt: clock.now()))
+        } catch { throw .keyring(error) }
+    }
+
+    /// A PAT API client for `organization`, signed in with the stored refresh token (or
+    /// with `tokenSource` when given, e.g. the Azure CLI).
+    public func client(organization: String, tokenSource: (any AccessTokenSource)? = nil)
+        async throws(SignInError) -> PATClient
+    {
+        let source = tokenSource ?? RefreshTokenSession(
+            configuration: settings.entra, store: refreshTokens,
+            client: EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper), clock: clock)
+        return PATClient(
+            organization: organization, accessToken: try await source.accessToken(), transport: transport,
+            sleeper: sleeper, baseURL: settings.apiBaseURL)
+    }
+
+    /// The PAT manager storing under the settings' git server.
+    public var manager: PATManager {
+        PATManager(store: credentials, clock: clock, server: settings.gitServer)
+    }
+
+    /// The organization's PATs from the API, each marked when it is the one git uses.
+    public func list(organization: String, client: PATClient, filter: String) async throws(PATManagerError)
+        -> [PATListing]
+    {
+        let tokens: [PATToken]
+        do { tokens = try await client.list(filter: filter) } catch { throw .api(error) }
+        let stored: [StoredItem]
+        do { stored = try credentials.credentials(server: settings.gitServer, organization: organization) } catch {
+            throw .keyring(error)
+        }
+        let inKeyring = Set(stored.compactMap(\.credential.metadata.authorizationID))
+        let now = clock.now()
+        return tokens.map { token in
+            let validTo = Int64(token.validTo.timeIntervalSince1970)
+            return PATListing(
+                authorizationID: token.authorizationID, displayName: token.displayName, scope: token.scope,
+                validTo: validTo, daysLeft: (validTo - now) / 86_400,
+                usedByGit: inKeyring.contains(token.authorizationID))
+        }
+    }
+}
+
+/// One row of `pat list`.
+public struct PATListing: Sendable, Equatable, Encodable {
+    /// The PAT's API id.
+    public var authorizationID: String
+    /// Its display name.
+    public var displayName: String
+    /// Its scopes, space-separated.
+    public var scope: String
+    /// When it expires, Unix seconds.
+    public var validTo: Int64
+    /// Whole days until it expires (negative once expired).
+    public var daysLeft: Int64
+    /// Whether the keyring holds it, so git uses it.
+    public var usedByGit: Bool
+}
+
+/// The JSON form of `pat list --json`: an array of objects with the `PATListing` fields.
+public enum PATListingJSON {
+    /// Pretty-printed, keys sorted.
+    public static func encode(_ rows: [PATListing]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? encoder.encode(rows)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+}

@@ -1,0 +1,46 @@
+public import AzdoCredential
+
+/// Where sign-in and the PAT API live, from the environment or the user's global/system git
+/// config only (a repository cannot redirect tokens). Defaults are Microsoft's endpoints and
+/// the Visual Studio public client id that Git Credential Manager also uses, which tenants
+/// already consent to for Azure DevOps.
+public struct LifecycleSettings: Sendable, Equatable {
+    /// The Visual Studio public client id (see README, "Sign-in").
+    public static let defaultClientID = "872cd9fa-d31f-45e0-9eab-6e460a02d1f1"
+    /// Microsoft Entra's authority host.
+    public static let defaultAuthority = "https://login.microsoftonline.com"
+
+    /// The Entra authority host.
+    public var authority: String
+    /// The public client id.
+    public var clientID: String
+    /// The tenant to sign in to.
+    public var tenant: String
+    /// The PAT API's base URL (`https://vssps.dev.azure.com`).
+    public var apiBaseURL: String
+
+    /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL}`, then
+    /// `azdo.{authority,clientId,tenant,apiUrl}` from global or system git config.
+    public static func load(tenant: String? = nil) -> LifecycleSettings {
+        func setting(_ variable: String, _ key: String) -> String? {
+            Environment.value("GIT_CREDENTIAL_AZDO_\(variable)").flatMap { $0.isEmpty ? nil : $0 }
+                ?? UserGitConfig.value(key)
+        }
+        return LifecycleSettings(
+            authority: setting("AUTHORITY", "azdo.authority") ?? defaultAuthority,
+            clientID: setting("CLIENT_ID", "azdo.clientId") ?? defaultClientID,
+            tenant: tenant ?? setting("TENANT", "azdo.tenant") ?? "organizations",
+            apiBaseURL: setting("API_URL", "azdo.apiUrl") ?? PATClient.defaultBaseURL)
+    }
+
+    /// The Entra configuration these settings describe.
+    public var entra: EntraConfiguration {
+        EntraConfiguration(authority: authority, tenant: tenant, clientID: clientID)
+    }
+
+    /// The server PATs from this API are stored under: `https://dev.azure.com` for the real
+    /// service, else the API's own base (the emulator serves git there too).
+    public var gitServer: String {
+        apiBaseURL == PATClient.defaultBaseURL ? RemoteTarget.azureDevOpsServer : apiBaseURL
+    }
+}

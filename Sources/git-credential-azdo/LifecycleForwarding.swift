@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hands `login` and `pat` to `git-credential-azdo-lifecycle`, found next to this executable.
+enum LifecycleForwarding {
+    /// The commands the sibling executable owns.
+    static let commands: Set<String> = ["login", "pat"]
+
+    /// Replaces this process with the sibling, same arguments; exits 1 with one line if it is missing.
+    static func exec() -> Never {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let me = length > 0 ? String(cString: buffer) : CommandLine.arguments[0]
+        let directory = me.lastIndex(of: "/").map { String(me[..<$0]) } ?? "."
+        let sibling = directory + "/git-credential-azdo-lifecycle"
+        let argv = ([sibling] + CommandLine.arguments.dropFirst()).map { strdup($0) } + [nil]
+        execv(sibling, argv)
+        let message = "git-credential-azdo: cannot run \(sibling) (\(String(cString: strerror(errno)))); "
+            + "reinstall git-credential-azdo\n"
+        _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+        exit(1)
+    }
+}
