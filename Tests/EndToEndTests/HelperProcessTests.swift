@@ -98,6 +98,23 @@ struct HelperProcessTests {
         }
     }
 
+    @Test("login and pat go to the sibling executable; without it, one line says what is missing")
+    func lifecycleForwarding() throws {
+        let help = try ProcessRunner.run(TestPaths.helper, ["pat", "--help"])
+        #expect(help.status == 0)
+        #expect(help.standardOutput.contains("create"))
+        let directory = try TestPaths.temporaryDirectory("lonely-helper")
+        let copy = directory.appendingPathComponent("git-credential-azdo")
+        try FileManager.default.copyItem(at: TestPaths.helper, to: copy)
+        let result = try ProcessRunner.run(copy, ["pat", "list", "--org", "contoso"])
+        #expect(result.status == 1)
+        #expect(result.standardOutput.isEmpty)
+        #expect(result.errorLines == [
+            "git-credential-azdo: cannot run \(directory.path)/git-credential-azdo-lifecycle "
+                + "(No such file or directory); reinstall git-credential-azdo"
+        ])
+    }
+
     @Test("CI runs the keyring tests inside the private session instead of skipping them")
     func ciHasPrivateKeyring() {
         if ProcessInfo.processInfo.environment["CI"] == "true" {
