@@ -1,5 +1,5 @@
 public import AzdoLifecycle
-public import FoundationEssentials
+import FoundationEssentials
 import Synchronization
 
 /// An Azure DevOps and Microsoft Entra stand-in with the documented JSON and error

@@ -1,4 +1,4 @@
-public import AzdoLifecycle
+import AzdoLifecycle
 import FoundationEssentials
 
 /// A request URL's path segments and query, percent-decoded.

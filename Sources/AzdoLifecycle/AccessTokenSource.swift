@@ -1,5 +1,5 @@
 public import AzdoCredential
-public import FoundationEssentials
+import FoundationEssentials
 
 /// Where an Entra access token for Azure DevOps comes from when a PAT API call needs one.
 public protocol AccessTokenSource: Sendable {

@@ -1,5 +1,5 @@
 public import AzdoCredential
-public import FoundationEssentials
+import FoundationEssentials
 
 /// Where and as whom to sign in to Microsoft Entra for Azure DevOps.
 public struct EntraConfiguration: Sendable, Equatable {

@@ -1,5 +1,5 @@
 public import AzdoCredential
-public import FoundationEssentials
+import FoundationEssentials
 
 /// What `login` and the `pat` commands do, over injected seams; the executable only parses
 /// arguments, builds these, and prints.

@@ -1,4 +1,4 @@
-public import AzdoCredential
+import AzdoCredential
 
 /// Where sign-in and the PAT API live, from the environment or the user's global/system git
 /// config only (a repository cannot redirect tokens). Defaults are Microsoft's endpoints and

@@ -1,5 +1,5 @@
 public import AzdoCredential
-public import FoundationEssentials
+import FoundationEssentials
 
 /// The PAT Lifecycle Management API of one organization
 /// (`{base}/{organization}/_apis/tokens/pats`), called with a Microsoft Entra access token.

@@ -1,5 +1,5 @@
 public import AzdoCredential
-public import FoundationEssentials
+import FoundationEssentials
 
 /// Creates, extends, rescopes and revokes an organization's PAT through the API and keeps
 /// the keyring in step, so `get` always hands git the PAT the API knows about.
