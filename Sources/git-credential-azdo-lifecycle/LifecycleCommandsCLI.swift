@@ -39,10 +39,21 @@ struct SignInOptions: ParsableArguments {
     @Flag(help: "Use the Azure CLI's sign-in (az account get-access-token) instead of `login`.")
     var azureCli = false
 
-    func client(_ commands: LifecycleCommands, organization: String) async throws -> PATClient {
+    /// Signs in for `org` (lower-cased), runs `body`, and turns any failure into one line and exit 1.
+    func withClient(
+        org: String, _ body: (LifecycleCommands, PATClient, String) async throws(PATManagerError) -> Void
+    ) async throws {
+        let commands = LifecycleWiring.commands(tenant: tenant)
+        let organization = org.lowercased()
+        let client: PATClient
         do {
-            return try await commands.client(
+            client = try await commands.client(
                 organization: organization, tokenSource: azureCli ? AzureCLITokenSource(tenant: tenant) : nil)
+        } catch {
+            throw LifecycleWiring.fail(error)
+        }
+        do {
+            try await body(commands, client, organization)
         } catch {
             throw LifecycleWiring.fail(error)
         }
@@ -91,18 +102,13 @@ extension LifecycleCommand.PAT {
         @OptionGroup var signIn: SignInOptions
 
         func run() async throws {
-            let commands = LifecycleWiring.commands(tenant: signIn.tenant)
-            let organization = org.lowercased()
-            let client = try await signIn.client(commands, organization: organization)
-            do {
+            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
                 let created = try await commands.manager.create(
                     organization: organization, client: client,
                     displayName: name ?? "git-credential-azdo on \(LifecycleWiring.hostName)", scopes: scopes,
                     days: days, username: organization)
                 let until = created.metadata.validTo.map { CivilDate.string(fromUnixSeconds: $0) } ?? "unknown"
                 print("created '\(created.metadata.displayName ?? "")' for \(organization), valid until \(until); git will use it")
-            } catch {
-                throw LifecycleWiring.fail(error)
             }
         }
     }
@@ -117,10 +123,7 @@ extension LifecycleCommand.PAT {
         @OptionGroup var signIn: SignInOptions
 
         func run() async throws {
-            let commands = LifecycleWiring.commands(tenant: signIn.tenant)
-            let organization = org.lowercased()
-            let client = try await signIn.client(commands, organization: organization)
-            do {
+            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
                 let rows = try await commands.list(organization: organization, client: client, filter: all ? "all" : "active")
                 if json {
                     print(PATListingJSON.encode(rows))
@@ -130,8 +133,6 @@ extension LifecycleCommand.PAT {
                         print("\(row.usedByGit ? "*" : " ") \(row.displayName)  \(date) (\(row.daysLeft) days)  \(row.scope)  \(row.authorizationID)")
                     }
                 }
-            } catch {
-                throw LifecycleWiring.fail(error)
             }
         }
     }
@@ -145,15 +146,10 @@ extension LifecycleCommand.PAT {
         @OptionGroup var signIn: SignInOptions
 
         func run() async throws {
-            let commands = LifecycleWiring.commands(tenant: signIn.tenant)
-            let organization = org.lowercased()
-            let client = try await signIn.client(commands, organization: organization)
-            do {
+            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
                 let updated = try await commands.manager.extend(organization: organization, client: client, days: days)
                 let until = updated.metadata.validTo.map { CivilDate.string(fromUnixSeconds: $0) } ?? "unknown"
                 print("\(organization): the PAT is now valid until \(until)")
-            } catch {
-                throw LifecycleWiring.fail(error)
             }
         }
     }
@@ -167,14 +163,9 @@ extension LifecycleCommand.PAT {
         @OptionGroup var signIn: SignInOptions
 
         func run() async throws {
-            let commands = LifecycleWiring.commands(tenant: signIn.tenant)
-            let organization = org.lowercased()
-            let client = try await signIn.client(commands, organization: organization)
-            do {
+            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
                 try await commands.manager.revoke(organization: organization, client: client, authorizationID: id)
                 print("\(organization): revoked")
-            } catch {
-                throw LifecycleWiring.fail(error)
             }
         }
     }

@@ -36,15 +36,7 @@ public final class GitServer: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let portFile = directory.appendingPathComponent("port")
-        for _ in 0..<500 where !FileManager.default.fileExists(atPath: portFile.path) {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        guard let text = try? String(contentsOf: portFile, encoding: .utf8),
-            let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        else {
-            kill(process.processIdentifier, SIGKILL)
-            throw GitServerError.setup("the git server did not report its port")
-        }
+        let port = try ServerPort.wait(for: portFile, of: process, name: "the git server")
         host = "127.0.0.1:\(port)"
         baseURL = "http://\(host)"
     }
