@@ -67,10 +67,7 @@ public struct LifecycleCommands: Sendable {
     {
         let tokens: [PATToken]
         do { tokens = try await client.list(filter: filter) } catch { throw .api(error) }
-        let stored: [StoredItem]
-        do { stored = try credentials.credentials(server: settings.gitServer, organization: organization) } catch {
-            throw .keyring(error)
-        }
+        let stored = try manager.items(organization)
         let inKeyring = Set(stored.compactMap(\.credential.metadata.authorizationID))
         let now = clock.now()
         return tokens.map { token in

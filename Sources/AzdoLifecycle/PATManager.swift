@@ -25,9 +25,8 @@ public struct PATManager: Sendable {
     public func create(
         organization: String, client: PATClient, displayName: String, scopes: [String], days: Int, username: String
     ) async throws(PATManagerError) -> StoredCredential {
-        guard (1...366).contains(days) else { throw .invalidDays(days) }
+        let validTo = try expiry(days: days)
         guard !scopes.isEmpty else { throw .noScopes }
-        let validTo = Date(timeIntervalSince1970: TimeInterval(clock.now() + Int64(days) * 86_400))
         let created: PATToken
         do {
             created = try await client.create(PATCreateRequest(
@@ -53,8 +52,7 @@ public struct PATManager: Sendable {
     public func extend(organization: String, client: PATClient, days: Int) async throws(PATManagerError)
         -> StoredCredential
     {
-        guard (1...366).contains(days) else { throw .invalidDays(days) }
-        let validTo = Date(timeIntervalSince1970: TimeInterval(clock.now() + Int64(days) * 86_400))
+        let validTo = try expiry(days: days)
         return try await update(organization: organization, client: client) { id in
             PATUpdateRequest(authorizationID: id, validTo: validTo)
         }
@@ -113,7 +111,14 @@ public struct PATManager: Sendable {
         return credential
     }
 
-    private func items(_ organization: String) throws(PATManagerError) -> [StoredItem] {
+    /// `days` from now, for a PAT's requested expiry; 1 to 366 days.
+    private func expiry(days: Int) throws(PATManagerError) -> Date {
+        guard (1...366).contains(days) else { throw .invalidDays(days) }
+        return Date(timeIntervalSince1970: TimeInterval(clock.now() + Int64(days) * 86_400))
+    }
+
+    /// The organization's stored PATs on this manager's server.
+    func items(_ organization: String) throws(PATManagerError) -> [StoredItem] {
         do { return try store.credentials(server: server, organization: organization) } catch { throw .keyring(error) }
     }
 

@@ -24,7 +24,7 @@ public struct ConfiguredExtraHosts: ExtraHostSource {
             entries += value.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
         }
         for (scope, value) in UserGitConfig.scopedValues(Self.configKey) {
-            if scope == "global" || scope == "system" {
+            if UserGitConfig.isUserScope(scope) {
                 entries.append(value)
             } else {
                 diagnostics.report(

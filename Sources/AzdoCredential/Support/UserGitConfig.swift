@@ -14,6 +14,12 @@ public enum UserGitConfig {
 
     /// The last value of `key` from global or system config, or `nil`.
     public static func value(_ key: String) -> String? {
-        scopedValues(key).last { $0.scope == "global" || $0.scope == "system" }?.value
+        scopedValues(key).last { isUserScope($0.scope) }?.value
+    }
+
+    /// Whether values from `scope` are the user's own (global or system), not a repository's
+    /// (`local`, `worktree`) or a single command's (`command`).
+    public static func isUserScope(_ scope: String) -> Bool {
+        scope == "global" || scope == "system"
     }
 }
