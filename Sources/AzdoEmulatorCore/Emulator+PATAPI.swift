@@ -3,11 +3,16 @@ import FoundationEssentials
 
 extension Emulator {
     /// The PAT Lifecycle Management API for `organization`.
-    func patAPI(_ request: HTTPRequest, organization: String, query: [String: String]) -> HTTPResponse {
-        guard isSignedIn(request) else { return .signInPage }
-        if let fault = withState({ $0.faults.isEmpty ? nil : $0.faults.removeFirst() }) {
-            return Self.response(for: fault)
-        }
+    func patAPI(_ request: HTTPRequest, organization: String, query: [String: String]) -> EmulatorReply {
+        guard isSignedIn(request) else { return EmulatorReply(response: .signInPage, delaySeconds: 0) }
+        let fault = withState { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
+        let delay = if case .slow(let seconds) = fault { seconds } else { 0 }
+        let answer = fault.flatMap { response(for: $0, organization: organization, request: request) }
+            ?? patOperation(request, organization: organization, query: query)
+        return EmulatorReply(response: answer, delaySeconds: delay)
+    }
+
+    private func patOperation(_ request: HTTPRequest, organization: String, query: [String: String]) -> HTTPResponse {
         guard query["api-version"] != nil else {
             return .json(400, Self.object([
                 "message": .string("No api-version was supplied for the request."),
@@ -28,14 +33,7 @@ extension Emulator {
     /// `GET /{org}/_apis/connectionData` with Basic auth: 200 for a live PAT of the organization.
     func connectionData(_ request: HTTPRequest, organization: String) -> HTTPResponse {
         guard let password = Self.basicPassword(request), acceptsPAT(password, organization: organization, write: false)
-        else {
-            return HTTPResponse(
-                status: 401,
-                headers: [
-                    "WWW-Authenticate": "Basic realm=\"https://emulator.dev.azure.test/\"",
-                    "X-VSS-ResourceTenant": "00000000-0000-0000-0000-000000000000",
-                ], body: Data("TF400813: Resource not available for anonymous access.".utf8))
-        }
+        else { return unauthenticated(organization: organization, origin: RequestTarget(request.url).origin) }
         return .json(200, Self.object([
             "authenticatedUser": .object(["providerDisplayName": .string("Emulated User")]),
             "instanceId": .string("7d1f0c2e-0000-0000-0000-000000000000"),
@@ -60,7 +58,8 @@ extension Emulator {
         return withState { $0.accessTokens[token].map { $0 > time } ?? false }
     }
 
-    private static func response(for fault: EmulatorFault) -> HTTPResponse {
+    /// The failure `fault` answers with; nil when the normal answer goes out (late, for `slow`).
+    private func response(for fault: EmulatorFault, organization: String, request: HTTPRequest) -> HTTPResponse? {
         switch fault {
         case .throttle(let seconds):
             return .json(429, #"{"message":"Request was blocked due to exceeding usage of resource."}"#,
@@ -68,6 +67,16 @@ extension Emulator {
         case .serverError: return .json(500, #"{"message":"Internal server error","eventId":0}"#)
         case .signInPage: return .signInPage
         case .truncatedJSON: return .json(200, #"{"patToken":{"displayName":"trunc"#)
+        case .malformedJSON:
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data("<html>oops".utf8))
+        case .unauthorized: return unauthenticated(organization: organization, origin: RequestTarget(request.url).origin)
+        case .forbidden:
+            return .json(403, Self.object([
+                "message": .string("TF400813: The user is not authorized to access this resource."),
+                "typeKey": .string("UnauthorizedRequestException"), "errorCode": .int(0), "eventId": .int(3000),
+            ]))
+        case .tokenError(let code): return Self.failure(code, "Injected \(code).")
+        case .slow: return nil
         }
     }
 

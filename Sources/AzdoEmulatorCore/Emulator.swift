@@ -10,8 +10,15 @@ import Synchronization
 /// - `/{org}/_apis/tokens/pats` (list with paging, get, create, update, revoke), which wants a
 ///   Bearer access token and answers 203 with an HTML sign-in page without one;
 /// - `GET /{org}/_apis/connectionData`, which wants Basic auth with a valid PAT;
-/// - `POST /_emulator/approve?user_code=…` / `decline`, the test's stand-in for the person
-///   finishing the device-code sign-in in a browser.
+/// - `HEAD /{org}` without credentials: the 401 whose `WWW-Authenticate: Bearer
+///   authorization_uri=` and `X-VSS-ResourceTenant` name the organization's tenant;
+/// - control endpoints for tests and the demo, under `/_emulator/`:
+///   - `POST approve?user_code=…` / `decline?user_code=…`: the person finishing (or refusing)
+///     the device-code sign-in in a browser;
+///   - `POST fault?kind=…[&count=N]`: the next N PAT API answers fail (see `EmulatorFault`);
+///   - `POST policy?max-days=N&forbid-full-scope=BOOL&disable-creation=BOOL`;
+///   - `POST tenant?org=ORG&tenant=ID`: the organization belongs to that Entra tenant;
+///   - `GET git-log`: JSON lines of `EmulatorGitAccess`, without any token.
 ///
 /// It is transport-independent: `handle` maps a request to a response, so the same logic
 /// serves over loopback HTTP and in-process.
@@ -29,6 +36,25 @@ public final class Emulator: HTTPTransport {
 
     /// Queues faults for the next PAT API responses, one each.
     public func inject(_ faults: [EmulatorFault]) { state.withLock { $0.faults += faults } }
+
+    /// Makes `organization` belong to Entra tenant `tenant`.
+    public func setTenant(_ tenant: String, organization: String) {
+        state.withLock { $0.tenants[organization.lowercased()] = tenant }
+    }
+
+    /// Every git request seen so far, oldest first.
+    public var gitAccessLog: [EmulatorGitAccess] { state.withLock { $0.gitLog } }
+
+    /// Decides a git smart-HTTP request for `organization` carrying `password`, and logs it.
+    public func authorizeGit(password: String?, organization: String, write: Bool) -> Bool {
+        let organization = organization.lowercased()
+        let accepted = password.map { acceptsPAT($0, organization: organization, write: write) } ?? false
+        state.withLock { state in
+            let owner = password.flatMap { token in state.pats.values.first { $0.token == token }?.organization }
+            state.gitLog.append(EmulatorGitAccess(organization: organization, tokenOrganization: owner, accepted: accepted))
+        }
+        return accepted
+    }
 
     /// The PATs issued so far that are neither revoked nor expired, by organization.
     public func livePATs(organization: String) -> [String] {
@@ -51,45 +77,115 @@ public final class Emulator: HTTPTransport {
         }
     }
 
-    /// `HTTPTransport`: answers in process.
+    /// `HTTPTransport`: answers in process, holding a `slow` answer back as the server would.
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        handle(request)
+        let reply = reply(to: request)
+        if reply.delaySeconds > 0 { try? await Task.sleep(for: .seconds(reply.delaySeconds)) }
+        return reply.response
     }
 
-    /// Answers one request.
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    /// Answers one request, ignoring any delay.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse { reply(to: request).response }
+
+    /// Answers one request, with how long to hold the answer back.
+    public func reply(to request: HTTPRequest) -> EmulatorReply {
         let target = RequestTarget(request.url)
-        state.withLock { $0.requestLog.append("\(request.method) \(target.path)") }
         let segments = target.segments
         switch (request.method, segments.count) {
-        case ("POST", 2) where segments[0] == "_emulator":
-            return control(segments[1], target.query)
+        case (_, 2) where segments[0] == "_emulator":
+            return EmulatorReply(response: control(request.method, segments[1], target.query), delaySeconds: 0)
+        case (_, 4) where segments[1] == "_apis" && segments[2].lowercased() == "tokens"
+            && segments[3].lowercased() == "pats":
+            return patAPI(request, organization: segments[0].lowercased(), query: target.query)
+        default:
+            return EmulatorReply(response: route(request, target), delaySeconds: 0)
+        }
+    }
+
+    private func route(_ request: HTTPRequest, _ target: RequestTarget) -> HTTPResponse {
+        let segments = target.segments
+        switch (request.method, segments.count) {
         case ("POST", 4) where segments[1] == "oauth2" && segments[3] == "devicecode":
             return deviceCode(form: FormBody(request.body))
         case ("POST", 4) where segments[1] == "oauth2" && segments[3] == "token":
             return token(form: FormBody(request.body))
-        case (_, 4) where segments[1] == "_apis" && segments[2].lowercased() == "tokens"
-            && segments[3].lowercased() == "pats":
-            return patAPI(request, organization: segments[0].lowercased(), query: target.query)
         case ("GET", 3) where segments[1] == "_apis" && segments[2] == "connectionData":
             return connectionData(request, organization: segments[0].lowercased())
+        case ("HEAD", 1), ("GET", 1):
+            return unauthenticated(organization: segments[0].lowercased(), origin: target.origin)
         default:
             return .json(404, #"{"message":"not found"}"#)
         }
     }
 
-    // MARK: - Entra
+    // MARK: - Control
 
-    private func control(_ action: String, _ query: [String: String]) -> HTTPResponse {
-        guard let userCode = query["user_code"] else { return .json(400, #"{"message":"user_code missing"}"#) }
-        let found = state.withLock { state -> Bool in
-            guard let key = state.deviceCodes.first(where: { $0.value.userCode == userCode })?.key else { return false }
-            if action == "approve" { state.deviceCodes[key]?.approved = true }
-            if action == "decline" { state.deviceCodes[key]?.declined = true }
-            return true
+    private func control(_ method: String, _ action: String, _ query: [String: String]) -> HTTPResponse {
+        switch (method, action) {
+        case ("POST", "approve"), ("POST", "decline"):
+            guard let userCode = query["user_code"] else { return .json(400, #"{"message":"user_code missing"}"#) }
+            let found = state.withLock { state -> Bool in
+                guard let key = state.deviceCodes.first(where: { $0.value.userCode == userCode })?.key else {
+                    return false
+                }
+                if action == "approve" { state.deviceCodes[key]?.approved = true }
+                if action == "decline" { state.deviceCodes[key]?.declined = true }
+                return true
+            }
+            return found ? .json(200, "{}") : .json(404, #"{"message":"no such user code"}"#)
+        case ("POST", "fault"):
+            guard let fault = EmulatorFault(query: query) else {
+                return .json(400, #"{"message":"unknown fault kind"}"#)
+            }
+            inject(Array(repeating: fault, count: min(max(Int(query["count"] ?? "") ?? 1, 1), 100)))
+            return .json(200, "{}")
+        case ("POST", "policy"):
+            var policy = EmulatorPolicy()
+            if let days = query["max-days"].flatMap({ Int($0) }) { policy.maximumLifespanDays = days }
+            policy.forbidFullScope = query["forbid-full-scope"] == "true"
+            policy.disableCreation = query["disable-creation"] == "true"
+            setPolicy(policy)
+            return .json(200, "{}")
+        case ("POST", "tenant"):
+            guard let organization = query["org"], let tenant = query["tenant"] else {
+                return .json(400, #"{"message":"org and tenant are required"}"#)
+            }
+            setTenant(tenant, organization: organization)
+            return .json(200, "{}")
+        case ("GET", "git-log"):
+            let lines = gitAccessLog.map { access in
+                Self.object([
+                    "organization": .string(access.organization),
+                    "tokenOrganization": access.tokenOrganization.map(JSONValue.string) ?? .null,
+                    "accepted": .bool(access.accepted),
+                ]) + "\n"
+            }
+            return HTTPResponse(
+                status: 200, headers: ["Content-Type": "application/x-ndjson"], body: Data(lines.joined().utf8))
+        default:
+            return .json(404, #"{"message":"no such control endpoint"}"#)
         }
-        return found ? .json(200, "{}") : .json(404, #"{"message":"no such user code"}"#)
     }
+
+    /// The 401 Azure DevOps gives an anonymous request for an organization (protocols.md 3.7).
+    func unauthenticated(organization: String, origin: String) -> HTTPResponse {
+        HTTPResponse(
+            status: 401, headers: challengeHeaders(organization: organization, origin: origin),
+            body: Data("TF400813: Resource not available for anonymous access.".utf8))
+    }
+
+    /// `WWW-Authenticate` (Bearer with the tenant when the organization has one, then Basic)
+    /// and `X-VSS-ResourceTenant` (all zeros without a tenant, as for an MSA-backed organization).
+    func challengeHeaders(organization: String, origin: String) -> [String: String] {
+        let tenant = state.withLock { $0.tenants[organization] }
+        let basic = #"Basic realm="https://emulator.dev.azure.test/""#
+        return [
+            "WWW-Authenticate": tenant.map { "Bearer authorization_uri=\(origin)/\($0), " + basic } ?? basic,
+            "X-VSS-ResourceTenant": tenant ?? "00000000-0000-0000-0000-000000000000",
+        ]
+    }
+
+    // MARK: - Entra
 
     private func deviceCode(form: FormBody) -> HTTPResponse {
         guard let clientID = form["client_id"] else { return Self.oauthError("invalid_request") }

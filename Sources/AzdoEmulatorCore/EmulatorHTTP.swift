@@ -3,15 +3,21 @@ import FoundationEssentials
 
 /// A request URL's path segments and query, percent-decoded.
 struct RequestTarget {
+    /// `scheme://host[:port]`, or empty for a bare path.
+    var origin: String
     var path: String
     var segments: [String]
     var query: [String: String]
 
     init(_ url: String) {
         var rest = Substring(url)
+        origin = ""
         if let scheme = rest.firstRange(of: "://") {
+            let start = rest.startIndex
             rest = rest[scheme.upperBound...]
-            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+            let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+            origin = String(url[start..<slash])
+            rest = slash < rest.endIndex ? rest[slash...] : "/"
         }
         let parts = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         path = String(parts.first ?? "/")

@@ -1,3 +1,4 @@
+public import AzdoLifecycle
 import FoundationEssentials
 
 /// Everything the emulator remembers: sign-ins, tokens, PATs, policies and injected faults.
@@ -27,7 +28,8 @@ struct EmulatorState {
     var pats: [String: PAT] = [:]  // authorization id -> PAT
     var policy = EmulatorPolicy()
     var faults: [EmulatorFault] = []
-    var requestLog: [String] = []
+    var tenants: [String: String] = [:]  // organization -> Entra tenant id
+    var gitLog: [EmulatorGitAccess] = []
 }
 
 /// Organization policies the emulator enforces, as Azure DevOps administrators can set them.
@@ -43,7 +45,7 @@ public struct EmulatorPolicy: Sendable, Equatable {
     public init() {}
 }
 
-/// A failure the emulator injects into the next API response.
+/// A failure the emulator injects into the next PAT API response.
 public enum EmulatorFault: Sendable, Equatable {
     /// HTTP 429 with `Retry-After`.
     case throttle(retryAfterSeconds: Int)
@@ -53,4 +55,54 @@ public enum EmulatorFault: Sendable, Equatable {
     case signInPage
     /// A 200 whose JSON body is cut in half.
     case truncatedJSON
+    /// A 200 whose body is not JSON at all.
+    case malformedJSON
+    /// HTTP 401, as for an access token the service no longer accepts.
+    case unauthorized
+    /// HTTP 403, as for a user without permission on the organization.
+    case forbidden
+    /// A 200 carrying `patTokenError` `code` (e.g. `accessDenied`).
+    case tokenError(String)
+    /// The normal answer, sent only after `seconds` (past a client's timeout).
+    case slow(seconds: Int)
+
+    /// The fault named by the control endpoint's query: `kind` is `throttle` (with
+    /// `retry-after`), `server-error`, `sign-in-page`, `truncated-json`, `malformed-json`,
+    /// `unauthorized`, `forbidden`, `token-error` (with `code`) or `slow` (with `seconds`).
+    public init?(query: [String: String]) {
+        switch query["kind"] {
+        case "throttle": self = .throttle(retryAfterSeconds: Int(query["retry-after"] ?? "") ?? 1)
+        case "server-error": self = .serverError
+        case "sign-in-page": self = .signInPage
+        case "truncated-json": self = .truncatedJSON
+        case "malformed-json": self = .malformedJSON
+        case "unauthorized": self = .unauthorized
+        case "forbidden": self = .forbidden
+        case "token-error":
+            guard let code = query["code"], !code.isEmpty else { return nil }
+            self = .tokenError(code)
+        case "slow": self = .slow(seconds: Int(query["seconds"] ?? "") ?? 5)
+        default: return nil
+        }
+    }
+}
+
+/// One git smart-HTTP request as the emulator saw it: the organization in the path and the
+/// organization of the PAT presented (never the PAT itself), so tests can prove no PAT
+/// went to the wrong organization.
+public struct EmulatorGitAccess: Sendable, Equatable {
+    /// The organization the request was for.
+    public var organization: String
+    /// The organization whose PAT came with it; nil for no PAT or one the emulator never issued.
+    public var tokenOrganization: String?
+    /// Whether the request was let through.
+    public var accepted: Bool
+}
+
+/// What the emulator answers, and how long to hold it back.
+public struct EmulatorReply: Sendable {
+    /// The response.
+    public var response: HTTPResponse
+    /// Seconds to wait before sending it (a `slow` fault).
+    public var delaySeconds: Int
 }

@@ -33,9 +33,17 @@ public struct SecretServiceStore: CredentialStore {
     /// Every unlocked item for `organization` on `server`, secrets loaded; `.locked` when
     /// the keyring is locked rather than an empty answer.
     public func credentials(server: String, organization: String) throws(KeyringError) -> [StoredItem] {
-        let query = [KeyringAttributes.kind: KeyringAttributes.patKind, KeyringAttributes.server: server,
-                     KeyringAttributes.organization: organization]
-        return try lockAwareSearch(query).compactMap { item in
+        try items([KeyringAttributes.kind: KeyringAttributes.patKind, KeyringAttributes.server: server,
+                   KeyringAttributes.organization: organization])
+    }
+
+    /// Every unlocked item on `server`, whatever its organization.
+    public func credentials(server: String) throws(KeyringError) -> [StoredItem] {
+        try items([KeyringAttributes.kind: KeyringAttributes.patKind, KeyringAttributes.server: server])
+    }
+
+    private func items(_ query: [String: String]) throws(KeyringError) -> [StoredItem] {
+        try lockAwareSearch(query).compactMap { item in
             KeyringAttributes.credential(from: item.attributes, secret: item.secret).map {
                 StoredItem(id: item.path, credential: $0)
             }

@@ -49,11 +49,20 @@ public struct RefreshTokenSession: AccessTokenSource {
     }
 
     /// Refreshes, stores the rotated refresh token, and returns the access token.
+    ///
+    /// A sign-in made for the default tenant also serves an organization's own tenant: Entra
+    /// redeems a work account's refresh token at any tenant the account belongs to, so
+    /// `login` without `--org` is enough for every organization.
     public func accessToken() async throws(SignInError) -> Secret {
-        let stored: StoredRefreshToken?
-        do {
+        var stored: StoredRefreshToken?
+        do throws(KeyringError) {
             stored = try store.refreshToken(
                 authority: configuration.authority, tenant: configuration.tenant, clientID: configuration.clientID)
+            if stored == nil {
+                stored = try store.refreshToken(
+                    authority: configuration.authority, tenant: TenantDiscovery.defaultTenant,
+                    clientID: configuration.clientID)
+            }
         } catch { throw .keyring(error) }
         guard let stored else { throw .notSignedIn }
         let tokens: EntraTokens

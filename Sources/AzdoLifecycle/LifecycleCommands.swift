@@ -4,7 +4,7 @@ import FoundationEssentials
 /// What `login` and the `pat` commands do, over injected seams; the executable only parses
 /// arguments, builds these, and prints.
 public struct LifecycleCommands: Sendable {
-    private let settings: LifecycleSettings
+    private var settings: LifecycleSettings
     private let transport: any HTTPTransport
     private let credentials: any CredentialStore
     private let refreshTokens: any RefreshTokenStore
@@ -26,6 +26,17 @@ public struct LifecycleCommands: Sendable {
         self.sleeper = sleeper
         self.diagnostics = diagnostics
     }
+
+    /// The same commands signing in to the tenant `organization` belongs to, unless a
+    /// tenant was given explicitly (see `TenantDiscovery`).
+    public func discoveringTenant(of organization: String) async -> LifecycleCommands {
+        var commands = self
+        commands.settings = await settings.discoveringTenant(of: organization, transport: transport)
+        return commands
+    }
+
+    /// The tenant sign-in goes to.
+    public var tenant: String { settings.tenant }
 
     /// Device-code sign-in: shows Entra's instructions, waits, and stores the refresh token.
     public func login() async throws(SignInError) {
@@ -61,6 +72,16 @@ public struct LifecycleCommands: Sendable {
         PATManager(store: credentials, clock: clock, server: settings.gitServer)
     }
 
+    /// The importer for PATs made in the web UI, storing under the settings' git server.
+    public var importer: PATImporter {
+        PATImporter(store: credentials, transport: transport, clock: clock, server: settings.gitServer)
+    }
+
+    /// The organizations the keyring holds PATs for on the settings' git server, sorted.
+    public func storedOrganizations() throws(KeyringError) -> [String] {
+        Set(try credentials.credentials(server: settings.gitServer).map(\.credential.organization)).sorted()
+    }
+
     /// The organization's PATs from the API, each marked when it is the one git uses.
     public func list(organization: String, client: PATClient, filter: String) async throws(PATManagerError)
         -> [PATListing]
@@ -73,7 +94,7 @@ public struct LifecycleCommands: Sendable {
         return tokens.map { token in
             let validTo = Int64(token.validTo.timeIntervalSince1970)
             return PATListing(
-                authorizationID: token.authorizationID, displayName: token.displayName, scope: token.scope,
+                organization: organization, authorizationID: token.authorizationID, displayName: token.displayName, scope: token.scope,
                 validTo: validTo, daysLeft: (validTo - now) / 86_400,
                 usedByGit: inKeyring.contains(token.authorizationID))
         }
@@ -82,6 +103,8 @@ public struct LifecycleCommands: Sendable {
 
 /// One row of `pat list`.
 public struct PATListing: Sendable, Equatable, Encodable {
+    /// The organization it belongs to.
+    public var organization: String
     /// The PAT's API id.
     public var authorizationID: String
     /// Its display name.

@@ -18,19 +18,48 @@ public struct LifecycleSettings: Sendable, Equatable {
     public var tenant: String
     /// The PAT API's base URL (`https://vssps.dev.azure.com`).
     public var apiBaseURL: String
+    /// Whether `tenant` was given (option, environment or config) rather than defaulted, so
+    /// it must not be replaced by the tenant discovered for an organization.
+    public var tenantIsExplicit: Bool
+    /// Seconds an HTTP request may take before it counts as timed out.
+    public var httpTimeoutSeconds: Int64
 
-    /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL}`, then
-    /// `azdo.{authority,clientId,tenant,apiUrl}` from global or system git config.
+    /// Creates settings.
+    public init(
+        authority: String = defaultAuthority, clientID: String = defaultClientID, tenant: String? = nil,
+        apiBaseURL: String = PATClient.defaultBaseURL, httpTimeoutSeconds: Int64 = 30
+    ) {
+        self.authority = authority
+        self.clientID = clientID
+        self.tenant = tenant ?? TenantDiscovery.defaultTenant
+        self.tenantIsExplicit = tenant != nil
+        self.apiBaseURL = apiBaseURL
+        self.httpTimeoutSeconds = httpTimeoutSeconds
+    }
+
+    /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL,HTTP_TIMEOUT}`, then
+    /// `azdo.{authority,clientId,tenant,apiUrl,httpTimeout}` from global or system git config.
     public static func load(tenant: String? = nil) -> LifecycleSettings {
         func setting(_ variable: String, _ key: String) -> String? {
             Environment.value("GIT_CREDENTIAL_AZDO_\(variable)").flatMap { $0.isEmpty ? nil : $0 }
                 ?? UserGitConfig.value(key)
         }
+        let timeout = setting("HTTP_TIMEOUT", "azdo.httpTimeout").flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
         return LifecycleSettings(
             authority: setting("AUTHORITY", "azdo.authority") ?? defaultAuthority,
             clientID: setting("CLIENT_ID", "azdo.clientId") ?? defaultClientID,
-            tenant: tenant ?? setting("TENANT", "azdo.tenant") ?? "organizations",
-            apiBaseURL: setting("API_URL", "azdo.apiUrl") ?? PATClient.defaultBaseURL)
+            tenant: tenant ?? setting("TENANT", "azdo.tenant"),
+            apiBaseURL: setting("API_URL", "azdo.apiUrl") ?? PATClient.defaultBaseURL,
+            httpTimeoutSeconds: timeout ?? 30)
+    }
+
+    /// These settings with the tenant `organization` belongs to, as Azure DevOps names it
+    /// (see `TenantDiscovery`), unless a tenant was given explicitly.
+    public func discoveringTenant(of organization: String, transport: any HTTPTransport) async -> LifecycleSettings {
+        guard !tenantIsExplicit else { return self }
+        var settings = self
+        settings.tenant = await TenantDiscovery.tenant(of: organization, server: gitServer, transport: transport)
+        return settings
     }
 
     /// The Entra configuration these settings describe.

@@ -102,11 +102,7 @@ public struct PATManager: Sendable {
         var credential = current.credential
         credential.metadata = metadata(of: updated, source: current.credential.metadata.source)
         do {
-            try store.add(credential)
-            let stale = try store.credentials(server: server, organization: organization).filter {
-                $0.credential.metadata.authorizationID == id && $0.credential.metadata != credential.metadata
-            }
-            for item in stale { try store.remove(id: item.id) }
+            try store.replace(with: credential) { $0.metadata.authorizationID == id }
         } catch { throw .keyring(error) }
         return credential
     }

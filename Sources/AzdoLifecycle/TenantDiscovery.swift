@@ -7,6 +7,38 @@
 ///    Microsoft-account-backed organization, served by `organizations`;
 /// 3. else `common`.
 public enum TenantDiscovery {
+    /// The tenant used when none is given or discovered: any work or school account, and
+    /// Microsoft accounts through pass-through.
+    public static let defaultTenant = "organizations"
+
+    /// Asks `server` (`https://dev.azure.com`) anonymously about `organization`
+    /// (`HEAD {server}/{organization}`) and reads the tenant from the 401. Without an answer
+    /// it falls back to `defaultTenant`, so sign-in still works for most accounts.
+    public static func tenant(of organization: String, server: String, transport: any HTTPTransport) async -> String {
+        guard let response = try? await transport.send(
+            HTTPRequest(method: "HEAD", url: "\(server)/\(URLQuery.escape(organization))"))
+        else { return defaultTenant }
+        func header(_ name: String) -> String? { response.headers.first { $0.key.lowercased() == name }?.value }
+        let challenges = header("www-authenticate").map(splitChallenges) ?? []
+        guard !challenges.isEmpty || header("x-vss-resourcetenant") != nil else { return defaultTenant }
+        return tenant(challenges: challenges, resourceTenant: header("x-vss-resourcetenant"))
+    }
+
+    /// The challenges of a `WWW-Authenticate` value that joins several with commas: a new
+    /// challenge starts at each comma-separated piece whose first word is not a `name=value`.
+    static func splitChallenges(_ value: String) -> [String] {
+        var challenges: [String] = []
+        for piece in value.split(separator: ",").map({ $0.trimmingWhitespace() }) where !piece.isEmpty {
+            let firstWord = piece.prefix { !$0.isWhitespace }
+            if firstWord.contains("="), !challenges.isEmpty {
+                challenges[challenges.count - 1] += ", " + piece
+            } else {
+                challenges.append(String(piece))
+            }
+        }
+        return challenges
+    }
+
     /// The tenant named by `challenges` (WWW-Authenticate values) or `resourceTenant`.
     public static func tenant(challenges: [String], resourceTenant: String?) -> String {
         for challenge in challenges {
@@ -15,7 +47,7 @@ public enum TenantDiscovery {
         if let resourceTenant {
             let ids = resourceTenant.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
             if let real = ids.first(where: { !isZeroGUID($0) }) { return real.lowercased() }
-            if !ids.isEmpty { return "organizations" }
+            if !ids.isEmpty { return defaultTenant }
         }
         return "common"
     }

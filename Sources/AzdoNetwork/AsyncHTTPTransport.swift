@@ -50,7 +50,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
             let response = try await client.execute(outgoing, timeout: .seconds(timeoutSeconds))
             var body = try await response.body.collect(upTo: 8 << 20)
             var headers: [String: String] = [:]
-            for header in response.headers { headers[header.name] = header.value }
+            // Repeated headers (Azure DevOps sends several WWW-Authenticate) are joined with
+            // ", ", which HTTP defines as equivalent.
+            for header in response.headers {
+                headers[header.name] = headers[header.name].map { "\($0), \(header.value)" } ?? header.value
+            }
             return HTTPResponse(
                 status: Int(response.status.code), headers: headers,
                 body: Data(body.readBytes(length: body.readableBytes) ?? []))

@@ -38,8 +38,8 @@ final class EmulatorHandler: ChannelInboundHandler, @unchecked Sendable {
             let path = String(head.uri.prefix { $0 != "?" })
             let query = head.uri.firstIndex(of: "?").map { String(head.uri[head.uri.index(after: $0)...]) } ?? ""
             if let git, let route = GitBackend.route(path: path, query: query) {
-                guard let password = Emulator.basicPassword(request),
-                    emulator.acceptsPAT(password, organization: route.organization, write: route.write)
+                guard emulator.authorizeGit(
+                    password: Emulator.basicPassword(request), organization: route.organization, write: route.write)
                 else {
                     reply(context, head, HTTPResponse(
                         status: 401,
@@ -68,7 +68,19 @@ final class EmulatorHandler: ChannelInboundHandler, @unchecked Sendable {
                 }
                 return
             }
-            reply(context, head, emulator.handle(request))
+            let answer = emulator.reply(to: request)
+            guard answer.delaySeconds > 0 else {
+                reply(context, head, answer.response)
+                return
+            }
+            // A `slow` fault: answer late, unless the client gave up and hung up meanwhile.
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let contextBox = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let channel = context.channel
+            context.eventLoop.scheduleTask(in: .seconds(Int64(answer.delaySeconds))) {
+                guard channel.isActive else { return }
+                handler.value.reply(contextBox.value, head, answer.response)
+            }
         }
     }
 

@@ -10,12 +10,19 @@ import Glibc
 
 /// Builds the lifecycle commands over the real keyring, network and clock.
 enum LifecycleWiring {
-    static func commands(tenant: String?) -> LifecycleCommands {
+    /// The commands; with `organization`, signing in to that organization's tenant unless
+    /// one is given; with `verbose`, tracing HTTP (redacted) to stderr.
+    static func commands(tenant: String?, organization: String? = nil, verbose: Bool) async -> LifecycleCommands {
         let keyring = SecretServiceStore.fromEnvironment()
-        return LifecycleCommands(
-            settings: LifecycleSettings.load(tenant: tenant),
-            transport: AsyncHTTPTransport(environment: Environment.all()), credentials: keyring,
-            refreshTokens: keyring, clock: SystemClock(), sleeper: TaskSleeper(), diagnostics: StandardErrorSink())
+        let settings = LifecycleSettings.load(tenant: tenant)
+        let network = AsyncHTTPTransport(environment: Environment.all(), timeoutSeconds: settings.httpTimeoutSeconds)
+        let commands = LifecycleCommands(
+            settings: settings,
+            transport: verbose ? TracingTransport(wrapping: network, sink: StandardErrorSink()) : network,
+            credentials: keyring, refreshTokens: keyring, clock: SystemClock(), sleeper: TaskSleeper(),
+            diagnostics: StandardErrorSink())
+        guard let organization else { return commands }
+        return await commands.discoveringTenant(of: organization)
     }
 
     /// Reports `error` as one line and exits 1.
@@ -31,20 +38,28 @@ enum LifecycleWiring {
     }
 }
 
+/// `--verbose`, on every command that talks to the network.
+struct TraceOptions: ParsableArguments {
+    @Flag(name: [.short, .long], help: "Trace HTTP requests and responses on stderr, with every secret redacted.")
+    var verbose = false
+}
+
 /// Options every command that calls the PAT API takes.
 struct SignInOptions: ParsableArguments {
-    @Option(help: "The Microsoft Entra tenant (default: azdo.tenant, else 'organizations').")
+    @Option(help: "The Microsoft Entra tenant (default: azdo.tenant, else the organization's own tenant).")
     var tenant: String?
 
     @Flag(help: "Use the Azure CLI's sign-in (az account get-access-token) instead of `login`.")
     var azureCli = false
 
+    @OptionGroup var trace: TraceOptions
+
     /// Signs in for `org` (lower-cased), runs `body`, and turns any failure into one line and exit 1.
     func withClient(
         org: String, _ body: (LifecycleCommands, PATClient, String) async throws(PATManagerError) -> Void
     ) async throws {
-        let commands = LifecycleWiring.commands(tenant: tenant)
         let organization = org.lowercased()
+        let commands = await LifecycleWiring.commands(tenant: tenant, organization: organization, verbose: trace.verbose)
         let client: PATClient
         do {
             client = try await commands.client(
@@ -65,26 +80,35 @@ extension LifecycleCommand {
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "login",
-            abstract: "Sign in to Microsoft Entra (device code) so PATs can be created and renewed.")
+            abstract: "Sign in to Microsoft Entra (device code) so PATs can be created and renewed.",
+            discussion: """
+                Prints a code and a URL on stderr; open the URL on any device, enter the code and \
+                sign in. The refresh token is kept in the keyring and renewed on every use. With \
+                --org, signs in to the Entra tenant that owns the organization.
+                """)
 
-        @Option(help: "The Microsoft Entra tenant (default: azdo.tenant, else 'organizations').")
+        @Option(help: "An Azure DevOps organization whose tenant to sign in to.") var org: String?
+        @Option(help: "The Microsoft Entra tenant (default: azdo.tenant, else found from --org, else 'organizations').")
         var tenant: String?
+        @OptionGroup var trace: TraceOptions
 
         func run() async throws {
+            let commands = await LifecycleWiring.commands(
+                tenant: tenant, organization: org?.lowercased(), verbose: trace.verbose)
             do {
-                try await LifecycleWiring.commands(tenant: tenant).login()
+                try await commands.login()
             } catch {
                 throw LifecycleWiring.fail(error)
             }
-            StandardErrorSink().report("signed in; the refresh token is in the keyring")
+            StandardErrorSink().report("signed in to tenant \(commands.tenant); the refresh token is in the keyring")
         }
     }
 
     /// `pat`: manage Azure DevOps PATs through the PAT Lifecycle Management API.
     struct PAT: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "pat", abstract: "Create, list, extend and revoke PATs through Azure DevOps' API.",
-            subcommands: [Create.self, List.self, Extend.self, Revoke.self])
+            commandName: "pat", abstract: "Create, list, extend, rescope, revoke and import PATs.",
+            subcommands: [Create.self, List.self, Extend.self, Scope.self, Revoke.self, Import.self])
     }
 }
 
@@ -115,24 +139,43 @@ extension LifecycleCommand.PAT {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "List the organization's PATs; '*' marks the one git uses.")
+            commandName: "list",
+            abstract: "List PATs from Azure DevOps; '*' marks the one git uses.",
+            discussion: "Without --org, lists every organization the keyring holds a PAT for.")
 
-        @Option(help: "The Azure DevOps organization.") var org: String
+        @Option(help: "The Azure DevOps organization (default: every organization with a stored PAT).")
+        var org: String?
         @Flag(help: "Include revoked and expired PATs.") var all = false
-        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Print JSON: an array of objects with organization, authorizationID, displayName, scope, validTo (Unix seconds), daysLeft and usedByGit.")
+        var json = false
         @OptionGroup var signIn: SignInOptions
 
         func run() async throws {
-            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
-                let rows = try await commands.list(organization: organization, client: client, filter: all ? "all" : "active")
-                if json {
-                    print(PATListingJSON.encode(rows))
-                } else {
-                    for row in rows {
-                        let date = CivilDate.string(fromUnixSeconds: row.validTo)
-                        print("\(row.usedByGit ? "*" : " ") \(row.displayName)  \(date) (\(row.daysLeft) days)  \(row.scope)  \(row.authorizationID)")
-                    }
+            let organizations: [String]
+            if let org {
+                organizations = [org.lowercased()]
+            } else {
+                do {
+                    organizations = try await LifecycleWiring.commands(tenant: nil, verbose: false).storedOrganizations()
+                } catch {
+                    throw LifecycleWiring.fail(error)
                 }
+            }
+            var rows: [PATListing] = []
+            for organization in organizations {
+                try await signIn.withClient(org: organization) { commands, client, organization throws(PATManagerError) in
+                    rows += try await commands.list(
+                        organization: organization, client: client, filter: all ? "all" : "active")
+                }
+            }
+            if json {
+                print(PATListingJSON.encode(rows))
+                return
+            }
+            if rows.isEmpty { StandardErrorSink().report("no PATs found") }
+            for row in rows {
+                let date = CivilDate.string(fromUnixSeconds: row.validTo)
+                print("\(row.usedByGit ? "*" : " ") \(row.organization)  \(row.displayName)  \(date) (\(row.daysLeft) days)  \(row.scope)  \(row.authorizationID)")
             }
         }
     }
@@ -154,6 +197,22 @@ extension LifecycleCommand.PAT {
         }
     }
 
+    struct Scope: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scope", abstract: "Replace the stored PAT's scopes (same secret).")
+
+        @Option(help: "The Azure DevOps organization.") var org: String
+        @Option(parsing: .upToNextOption, help: "The new scopes, e.g. vso.code or vso.code_write.") var scopes: [String]
+        @OptionGroup var signIn: SignInOptions
+
+        func run() async throws {
+            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
+                let updated = try await commands.manager.rescope(organization: organization, client: client, scopes: scopes)
+                print("\(organization): the PAT's scopes are now \(updated.metadata.scope ?? scopes.joined(separator: " "))")
+            }
+        }
+    }
+
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "revoke", abstract: "Revoke a PAT in Azure DevOps and remove it from the keyring.")
@@ -166,6 +225,45 @@ extension LifecycleCommand.PAT {
             try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
                 try await commands.manager.revoke(organization: organization, client: client, authorizationID: id)
                 print("\(organization): revoked")
+            }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Store a PAT made in the web UI, read from stdin, once Azure DevOps accepts it.",
+            discussion: """
+                The PAT is read from stdin (hidden when typed at a terminal), never from the command \
+                line. It is checked against the organization first; nothing is stored if the check \
+                fails. It replaces PATs for the organization that were typed at git's prompt or \
+                imported before.
+                """)
+
+        @Option(help: "The Azure DevOps organization.") var org: String
+        @Option(help: "The expiry date the web UI showed, YYYY-MM-DD (lets `get` report it and warn in time).")
+        var expires: String?
+        @OptionGroup var trace: TraceOptions
+
+        func run() async throws {
+            let organization = org.lowercased()
+            let validTo: Int64?
+            do throws(PATImportError) {
+                if let expires {
+                    guard let seconds = CivilDate.unixSeconds(from: expires) else { throw .invalidExpiry(expires) }
+                    validTo = seconds
+                } else {
+                    validTo = nil
+                }
+                guard let secret = SecretInput.readLine(prompt: "PAT for \(organization) (input hidden): ") else {
+                    throw .empty
+                }
+                let commands = await LifecycleWiring.commands(tenant: nil, verbose: trace.verbose)
+                let stored = try await commands.importer.importPAT(secret, organization: organization, validTo: validTo)
+                print(stored ? "\(organization): the PAT works and is stored; git will use it"
+                    : "\(organization): this PAT is already stored")
+            } catch {
+                throw LifecycleWiring.fail(error)
             }
         }
     }

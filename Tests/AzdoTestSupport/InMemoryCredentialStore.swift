@@ -41,6 +41,13 @@ public final class InMemoryCredentialStore: CredentialStore {
         return items.filter { $0.credential.server == server && $0.credential.organization == organization }
     }
 
+    /// The items on `server`, unless `failure` is set.
+    public func credentials(server: String) throws(KeyringError) -> [StoredItem] {
+        let (failure, items) = state.withLock { ($0.failure, $0.items) }
+        if let failure { throw failure }
+        return items.filter { $0.credential.server == server }
+    }
+
     /// Adds `credential`, unless `failure` is set.
     public func add(_ credential: StoredCredential) throws(KeyringError) {
         if let failure { throw failure }

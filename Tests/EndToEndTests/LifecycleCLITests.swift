@@ -1,5 +1,6 @@
 import AzdoCredential
 import AzdoKeyring
+import AzdoLifecycle
 import AzdoTestSupport
 import Foundation
 import Testing
@@ -12,86 +13,163 @@ struct LifecycleCLITests {
     func fullLifecycle() async throws {
         let organization = uniqueOrganization("cli")
         let repository = "\(organization)/web/_git/site"
-        let server = try EmulatorProcess(repositories: [repository])
-        let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"])
-        var environment = sandbox.environment
-        environment["GIT_CREDENTIAL_AZDO_AUTHORITY"] = server.baseURL
-        environment["GIT_CREDENTIAL_AZDO_API_URL"] = server.baseURL
-        environment["GIT_CREDENTIAL_AZDO_TENANT"] = uniqueOrganization("tenant")
+        let world = try EmulatorWorld(repositories: [repository])
+        let sandbox = world.sandbox
 
-        // login: wait for the device-code message on stderr, then approve as the user would.
-        let login = Process()
-        login.executableURL = TestPaths.helper
-        login.arguments = ["login"]
-        login.environment = environment
-        let stderr = Pipe()
-        login.standardError = stderr
-        login.standardOutput = FileHandle.nullDevice
-        login.standardInput = FileHandle.nullDevice
-        try login.run()
-        var message = ""
-        while !message.contains("enter the code "), login.isRunning || !message.isEmpty {
-            let chunk = stderr.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            message += String(decoding: chunk, as: UTF8.self)
-        }
-        let marker = try #require(message.range(of: "enter the code "))
-        let code = String(message[marker.upperBound...].prefix { !$0.isWhitespace })
-        #expect(code.count == 8)
-        let approve = try ProcessRunner.run(
-            command: "python3",
-            ["-c", "import urllib.request,sys; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'))",
-             "\(server.baseURL)/_emulator/approve?user_code=\(code)"])
-        #expect(approve.status == 0, "\(approve.standardError)")
-        login.waitUntilExit()
-        #expect(login.terminationStatus == 0)
-        let rest = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect((message + rest).contains("signed in"))
+        let login = try await world.login()
+        #expect(login.status == 0)
+        #expect(login.standardError.contains("signed in"))
 
-        func cli(_ arguments: [String]) throws -> ProcessResult {
-            try ProcessRunner.run(TestPaths.helper, arguments, environment: environment)
-        }
-        let create = try cli(["pat", "create", "--org", organization, "--days", "7"])
+        let create = try world.cli(["pat", "create", "--org", organization, "--days", "7"])
         #expect(create.status == 0, "\(create.standardError)")
         #expect(create.standardOutput.contains("created 'git-credential-azdo on "))
 
-        let clone = try sandbox.git(["clone", "-q", "http://\(server.host)/\(repository)", "work"])
+        let clone = try sandbox.git(["clone", "-q", "http://\(world.server.host)/\(repository)", "work"])
         #expect(clone.status == 0, "\(clone.standardError)")
         let work = sandbox.home.appendingPathComponent("work")
         #expect(try sandbox.git(["commit", "-q", "--allow-empty", "-m", "hi"], in: work).status == 0)
         #expect(try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: work).status == 0)
         #expect(sandbox.promptCount == 0)
 
-        let list = try cli(["pat", "list", "--org", organization, "--json"])
+        let list = try world.cli(["pat", "list", "--org", organization, "--json"])
         #expect(list.status == 0)
         #expect(list.standardOutput.contains("\"usedByGit\" : true"))
 
-        let extend = try cli(["pat", "extend", "--org", organization, "--days", "30"])
+        let extend = try world.cli(["pat", "extend", "--org", organization, "--days", "30"])
         #expect(extend.status == 0, "\(extend.standardError)")
-        let items = try SecretServiceStore(timeoutMilliseconds: 5_000)
-            .credentials(server: server.baseURL, organization: organization)
+        let items = try world.stored(organization)
         let validTo = try #require(items.first?.credential.metadata.validTo)
         #expect(items.count == 1)
         #expect(validTo > Int64(Date().timeIntervalSince1970) + 29 * 86_400)
+        let get = try sandbox.helper("get", "protocol=http\nhost=\(world.server.host)\npath=\(repository)\n\n")
+        #expect(get.standardOutput.contains("password_expiry_utc=\(validTo)\n"))
 
-        let revoke = try cli(["pat", "revoke", "--org", organization])
+        let revoke = try world.cli(["pat", "revoke", "--org", organization])
         #expect(revoke.status == 0, "\(revoke.standardError)")
-        #expect(try SecretServiceStore(timeoutMilliseconds: 5_000)
-            .credentials(server: server.baseURL, organization: organization).isEmpty)
+        #expect(try world.stored(organization).isEmpty)
         let fetch = try sandbox.git(["fetch", "-q"], in: work)
         #expect(fetch.status != 0)
+        #expect(sandbox.promptCount == 1)
+        #expect(try world.stored(organization).isEmpty)
     }
 
     @Test("pat commands without a sign-in fail with one line naming `login`")
     func notSignedIn() throws {
-        let server = try EmulatorProcess(repositories: [])
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_CREDENTIAL_AZDO_AUTHORITY"] = server.baseURL
-        environment["GIT_CREDENTIAL_AZDO_API_URL"] = server.baseURL
-        environment["GIT_CREDENTIAL_AZDO_TENANT"] = uniqueOrganization("nobody")
-        let result = try ProcessRunner.run(TestPaths.helper, ["pat", "list", "--org", "contoso"], environment: environment)
+        let world = try EmulatorWorld(repositories: [])
+        let result = try world.cli(["pat", "list", "--org", "contoso"])
         #expect(result.status == 1)
         #expect(result.standardOutput.isEmpty)
         #expect(result.errorLines == ["git-credential-azdo: not signed in to Microsoft Entra; run `git credential-azdo login`"])
+    }
+
+    @Test("pat scope replaces the scopes of the stored PAT; reads still work, pushes are refused")
+    func rescope() async throws {
+        let organization = uniqueOrganization("scope")
+        let repository = "\(organization)/web/_git/site"
+        let world = try EmulatorWorld(repositories: [repository])
+        try await world.signInAndCreate(organization)
+        let before = try #require(world.stored(organization).first)
+
+        let scope = try world.cli(["pat", "scope", "--org", organization, "--scopes", "vso.code"])
+        #expect(scope.status == 0, "\(scope.standardError)")
+        #expect(scope.standardOutput == "\(organization): the PAT's scopes are now vso.code\n")
+        let after = try world.stored(organization)
+        #expect(after.count == 1)
+        #expect(after.first?.credential.metadata.scope == "vso.code")
+        #expect(after.first?.credential.secret == before.credential.secret)
+        let list = try world.cli(["pat", "list", "--org", organization])
+        #expect(list.standardOutput.contains("  vso.code  "))
+
+        let clone = try world.sandbox.git(["clone", "-q", "http://\(world.server.host)/\(repository)", "work"])
+        #expect(clone.status == 0, "\(clone.standardError)")
+        let work = world.sandbox.home.appendingPathComponent("work")
+        #expect(try world.sandbox.git(["commit", "-q", "--allow-empty", "-m", "hi"], in: work).status == 0)
+        #expect(try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: work).status != 0)
+        let refused = try await world.gitLog().filter { !$0.accepted && $0.tokenOrganization != nil }
+        #expect(!refused.isEmpty, "the push was refused only for want of a PAT")
+        #expect(refused.allSatisfy { $0.tokenOrganization == organization })
+    }
+
+    @Test("login --org signs in to the organization's own tenant, found from its 401")
+    func tenantDiscovery() async throws {
+        let organization = uniqueOrganization("tenant")
+        let tenant = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+        let world = try EmulatorWorld(repositories: [], tenant: nil)
+        try await world.control("tenant?org=\(organization)&tenant=\(tenant)")
+
+        let login = try await world.login(["--org", organization])
+        #expect(login.status == 0, "\(login.standardError)")
+        #expect(login.standardError.contains("signed in to tenant \(tenant);"))
+        let token = try SecretServiceStore(timeoutMilliseconds: 5_000)
+            .refreshToken(authority: world.server.baseURL, tenant: tenant, clientID: LifecycleSettings.defaultClientID)
+        #expect(token != nil)
+
+        let create = try world.cli(["pat", "create", "--org", organization])
+        #expect(create.status == 0, "\(create.standardError)")
+        #expect(try world.stored(organization).count == 1)
+    }
+
+    @Test("--verbose traces every request with tokens redacted")
+    func verboseRedacts() async throws {
+        let organization = uniqueOrganization("trace")
+        let world = try EmulatorWorld(repositories: [])
+        let login = try await world.login(["--verbose"])
+        #expect(login.status == 0, "\(login.standardError)")
+        let create = try world.cli(["pat", "create", "--org", organization, "--verbose"])
+        #expect(create.status == 0, "\(create.standardError)")
+        let list = try world.cli(["pat", "list", "--org", organization, "-v"])
+        #expect(list.status == 0, "\(list.standardError)")
+
+        let trace = login.standardError + create.standardError + list.standardError
+        #expect(trace.contains("> POST \(world.server.baseURL)/"))
+        #expect(trace.contains("Authorization: Bearer [redacted]"))
+        #expect(trace.contains("\"refresh_token\":\"[redacted]\""))
+        #expect(trace.contains("\"token\":\"[redacted]\""))
+        #expect(trace.contains("refresh_token=[redacted]"))
+        let pat = try #require(world.stored(organization).first?.credential.secret.value)
+        let refresh = try #require(SecretServiceStore(timeoutMilliseconds: 5_000).refreshToken(
+            authority: world.server.baseURL, tenant: world.environment["GIT_CREDENTIAL_AZDO_TENANT"] ?? "",
+            clientID: LifecycleSettings.defaultClientID)?.token.value)
+        #expect(!trace.contains(pat))
+        #expect(!trace.contains(refresh))
+        #expect(!trace.contains("eyJ"), "an access token reached the trace")
+        #expect(create.standardOutput.hasPrefix("created "))
+    }
+
+    @Test("pat list without --org covers every organization with a stored PAT")
+    func listEveryOrganization() async throws {
+        let first = uniqueOrganization("lista"), second = uniqueOrganization("listb")
+        let world = try EmulatorWorld(repositories: [])
+        try await world.signInAndCreate(first)
+        let create = try world.cli(["pat", "create", "--org", second])
+        #expect(create.status == 0, "\(create.standardError)")
+        let list = try world.cli(["pat", "list"])
+        #expect(list.status == 0, "\(list.standardError)")
+        let lines = list.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.contains { $0.hasPrefix("* \(first)  ") })
+        #expect(lines.contains { $0.hasPrefix("* \(second)  ") })
+    }
+
+    @Test("a PAT for one organization is never offered to another")
+    func noCrossOrganization() async throws {
+        let first = uniqueOrganization("orga"), second = uniqueOrganization("orgb")
+        let world = try EmulatorWorld(repositories: ["\(first)/p/_git/r", "\(second)/p/_git/r"])
+        try await world.signInAndCreate(first)
+        let cloneFirst = try world.sandbox.git(["clone", "-q", "http://\(world.server.host)/\(first)/p/_git/r", "a"])
+        #expect(cloneFirst.status == 0, "\(cloneFirst.standardError)")
+        let cloneSecond = try world.sandbox.git(["clone", "-q", "http://\(world.server.host)/\(second)/p/_git/r", "b"])
+        #expect(cloneSecond.status != 0)
+        #expect(world.sandbox.promptCount == 1)
+
+        let create = try world.cli(["pat", "create", "--org", second])
+        #expect(create.status == 0, "\(create.standardError)")
+        let retry = try world.sandbox.git(["clone", "-q", "http://\(world.server.host)/\(second)/p/_git/r", "b"])
+        #expect(retry.status == 0, "\(retry.standardError)")
+
+        let log = try await world.gitLog()
+        #expect(log.contains { $0.organization == first && $0.accepted })
+        #expect(log.contains { $0.organization == second && $0.accepted })
+        #expect(log.allSatisfy { $0.tokenOrganization == nil || $0.tokenOrganization == $0.organization })
     }
 }

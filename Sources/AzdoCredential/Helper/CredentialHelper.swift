@@ -66,15 +66,12 @@ public struct CredentialHelper: Sendable {
                 .filter { $0.credential.username.lowercased() == username.lowercased() }
             if existing.contains(where: { $0.credential.secret == password }) { return }
             let expiry = request.passwordExpiryUTC.flatMap { $0 > 0 ? $0 : nil }
-            try store.add(StoredCredential(
+            let credential = StoredCredential(
                 server: target.server, organization: target.organization, username: username, secret: password,
-                metadata: PATMetadata(source: .typed, storedAt: now, validTo: expiry)))
-            // Re-read rather than reuse `existing`: a store may replace an item with identical
-            // attributes in place (the Secret Service does), so an old id can now hold the new PAT.
-            let superseded = try store.credentials(server: target.server, organization: target.organization).filter {
-                $0.credential.username.lowercased() == username.lowercased() && $0.credential.secret != password
+                metadata: PATMetadata(source: .typed, storedAt: now, validTo: expiry))
+            try store.replace(with: credential) {
+                $0.username.lowercased() == username.lowercased() && $0.secret != password
             }
-            for item in superseded { try store.remove(id: item.id) }
         } catch {
             throw .keyring(error)
         }

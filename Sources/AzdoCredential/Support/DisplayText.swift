@@ -1,8 +1,8 @@
 /// Makes text from the input safe to quote in a one-line message: control characters
 /// (which could break the line or drive the terminal) become `\xNN` escapes.
-enum DisplayText {
+public enum DisplayText {
     /// `text` with every C0 control character and DEL escaped.
-    static func quoted(_ text: some StringProtocol) -> String {
+    public static func quoted(_ text: some StringProtocol) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F {

@@ -1,0 +1,93 @@
+import AzdoCredential
+import AzdoKeyring
+import AzdoLifecycle
+import AzdoNetwork
+import AzdoTestSupport
+import Foundation
+import Testing
+
+/// One test's Azure DevOps: the emulator executable with `repositories`, a git sandbox that
+/// trusts it as an extra host, and the environment pointing the helper's endpoints at it.
+struct EmulatorWorld {
+    let server: EmulatorProcess
+    let sandbox: GitSandbox
+    var environment: [String: String]
+
+    /// Starts the world; `tenant` is set explicitly unless nil (then the helper discovers it).
+    init(repositories: [String], tenant: String? = uniqueOrganization("tenant")) throws {
+        server = try EmulatorProcess(repositories: repositories)
+        sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"])
+        environment = sandbox.environment
+        environment["GIT_CREDENTIAL_AZDO_AUTHORITY"] = server.baseURL
+        environment["GIT_CREDENTIAL_AZDO_API_URL"] = server.baseURL
+        if let tenant { environment["GIT_CREDENTIAL_AZDO_TENANT"] = tenant }
+    }
+
+    /// Runs the installed-style `git-credential-azdo` with `arguments`.
+    func cli(_ arguments: [String], input: String = "") throws -> ProcessResult {
+        try ProcessRunner.run(TestPaths.helper, arguments, input: input, environment: environment)
+    }
+
+    /// Calls a control endpoint (`approve?user_code=…`, `fault?kind=…`, `git-log`, …).
+    @discardableResult
+    func control(_ pathAndQuery: String, method: String = "POST") async throws -> HTTPResponse {
+        let response = try await AsyncHTTPTransport(environment: [:], timeoutSeconds: 10)
+            .send(HTTPRequest(method: method, url: "\(server.baseURL)/_emulator/\(pathAndQuery)"))
+        #expect(response.status == 200, "control \(pathAndQuery): HTTP \(response.status)")
+        return response
+    }
+
+    /// Runs `login` (with `arguments`), approves the code it prints as the user would in a
+    /// browser, and returns everything it wrote on stderr.
+    func login(_ arguments: [String] = []) async throws -> (status: Int32, standardError: String) {
+        let login = Process()
+        login.executableURL = TestPaths.helper
+        login.arguments = ["login"] + arguments
+        login.environment = environment
+        let stderr = Pipe()
+        login.standardError = stderr
+        login.standardOutput = FileHandle.nullDevice
+        login.standardInput = FileHandle.nullDevice
+        try login.run()
+        var message = ""
+        while !message.contains("enter the code ") {
+            let chunk = stderr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            message += String(decoding: chunk, as: UTF8.self)
+        }
+        if let marker = message.range(of: "enter the code ") {
+            let code = String(message[marker.upperBound...].prefix { !$0.isWhitespace })
+            try await control("approve?user_code=\(code)")
+        }
+        let rest = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        login.waitUntilExit()
+        return (login.terminationStatus, message + rest)
+    }
+
+    /// Signs in and creates a PAT for `organization`; fails the test if either fails.
+    func signInAndCreate(_ organization: String, scopes: [String] = ["vso.code_write"]) async throws {
+        let login = try await login()
+        #expect(login.status == 0, "\(login.standardError)")
+        let create = try cli(["pat", "create", "--org", organization, "--days", "30", "--scopes"] + scopes)
+        #expect(create.status == 0, "\(create.standardError)")
+    }
+
+    /// The keyring's PATs for `organization` on the emulator.
+    func stored(_ organization: String) throws -> [StoredItem] {
+        try SecretServiceStore(timeoutMilliseconds: 5_000).credentials(server: server.baseURL, organization: organization)
+    }
+
+    /// The emulator's log of git requests.
+    func gitLog() async throws -> [(organization: String, tokenOrganization: String?, accepted: Bool)] {
+        let body = try await control("git-log", method: "GET").body
+        struct Entry: Decodable {
+            var organization: String
+            var tokenOrganization: String?
+            var accepted: Bool
+        }
+        return try String(decoding: body, as: UTF8.self).split(separator: "\n").map { line in
+            let entry = try JSONDecoder().decode(Entry.self, from: Data(line.utf8))
+            return (entry.organization, entry.tokenOrganization, entry.accepted)
+        }
+    }
+}
