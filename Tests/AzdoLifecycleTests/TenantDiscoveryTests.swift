@@ -1,3 +1,4 @@
+import AzdoCredential
 @testable import AzdoLifecycle
 import Testing
 
@@ -34,5 +35,37 @@ struct TenantDiscoveryTests {
         #expect(TenantDiscovery.tenant(fromChallenge: "Bearer authorization_uri=https://x/a b") == "a")
         #expect(TenantDiscovery.tenant(fromChallenge: "Bearer authorization_uri=https://x/<script>") == nil)
         #expect(TenantDiscovery.tenant(fromChallenge: "Basic authorization_uri=https://x/t") == nil)
+    }
+
+    @Test("a WWW-Authenticate value joining several challenges splits at each scheme, not at parameters")
+    func splitsJoinedChallenges() {
+        let joined = "Bearer authorization_uri=https://login.microsoftonline.com/\(guid), error=\"x\", "
+            + "Basic realm=\"https://tfsprodweusu4.app.visualstudio.com/\", TFS-Federated"
+        #expect(TenantDiscovery.splitChallenges(joined) == [
+            "Bearer authorization_uri=https://login.microsoftonline.com/\(guid), error=\"x\"",
+            "Basic realm=\"https://tfsprodweusu4.app.visualstudio.com/\"",
+            "TFS-Federated",
+        ])
+        #expect(TenantDiscovery.tenant(challenges: TenantDiscovery.splitChallenges(joined), resourceTenant: nil) == guid)
+        #expect(TenantDiscovery.splitChallenges("") == [])
+    }
+
+    @Test("asking the server: the 401's headers name the tenant; no answer falls back to organizations")
+    func asksTheServer() async {
+        let answers = ScriptedTransport([
+            .success(HTTPResponse(status: 401, headers: [
+                "WWW-Authenticate": "Bearer authorization_uri=https://login.microsoftonline.com/\(guid), Basic realm=\"x\"",
+            ])),
+            .success(HTTPResponse(status: 401, headers: ["x-vss-resourcetenant": "00000000-0000-0000-0000-000000000000"])),
+            .success(HTTPResponse(status: 404)),
+        ])
+        #expect(await TenantDiscovery.tenant(of: "contoso", server: "https://dev.azure.com", transport: answers) == guid)
+        #expect(await TenantDiscovery.tenant(of: "contoso", server: "https://dev.azure.com", transport: answers)
+            == "organizations")
+        #expect(await TenantDiscovery.tenant(of: "contoso", server: "https://dev.azure.com", transport: answers)
+            == "organizations")
+        #expect(await TenantDiscovery.tenant(of: "contoso", server: "https://dev.azure.com", transport: answers)
+            == "organizations", "a transport failure")
+        #expect(answers.sent.map(\.description) == Array(repeating: "HEAD https://dev.azure.com/contoso", count: 4))
     }
 }
