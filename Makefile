@@ -16,7 +16,7 @@ help:
 	@echo "make build    debug build"
 	@echo "make release  release builds with the static Swift runtime (.build/release/git-credential-azdo{,-lifecycle})"
 	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring"
-	@echo "make demo     a loopback demo: prompt once, then silent clone and push, then erase"
+	@echo "make demo     demo against the emulator: login, pat create, silent clone and push, list, revoke"
 	@echo "make bench    get/fill latency against git's C libsecret helper"
 
 deps:
@@ -37,8 +37,9 @@ test:
 	$(SWIFT) build --build-tests
 	$(KEYRING) $(SWIFT) test --skip-build
 
-demo: helper
-	$(KEYRING) Tests/Support/demo.sh .build/release/git-credential-azdo
+demo: release
+	$(SWIFT) build $(RELEASE_FLAGS) --product azdo-emulator
+	$(KEYRING) Tests/Support/demo.sh .build/release
 
 bench: helper
 	Benchmarks/bench.sh .build/release/git-credential-azdo

@@ -1,65 +1,83 @@
 #!/usr/bin/env bash
-# demo.sh HELPER: git-credential-azdo end to end on loopback, inside the private keyring
-# session of keyring-session.sh. A local git server plays an Azure DevOps organization
-# ("contoso") that accepts one PAT; git's password prompt is answered by a script that
-# "pastes" it once. Everything lives in a temp dir and the server is stopped by PID.
+# demo.sh BIN_DIR: git-credential-azdo end to end against the project's Azure DevOps emulator,
+# inside the private keyring session of keyring-session.sh. BIN_DIR holds
+# git-credential-azdo, git-credential-azdo-lifecycle and azdo-emulator.
+#
+# 1. sign in to "Microsoft Entra" by device code (the demo approves the code, as you would
+#    in a browser); 2. create a PAT; 3. clone and push with no prompt; 4. list PATs;
+#    5. revoke it: the next fetch fails cleanly and the keyring is empty.
+# Everything lives in a temp dir; the emulator is stopped by PID.
 set -euo pipefail
-helper=$(readlink -f "$1")
-here=$(cd "$(dirname "$0")" && pwd)
+bin=$(readlink -f "$1")
 [ -n "${GIT_CREDENTIAL_AZDO_TEST_KEYRING:-}" ] || { echo "demo.sh: run it through keyring-session.sh (make demo)" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/azdo-demo.XXXXXX")
-server_pid=
-cleanup() { if [ -n "$server_pid" ]; then kill -9 "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi; rm -rf "$work"; }
+emulator_pid=
+login_pid=
+cleanup() {
+  for pid in $login_pid $emulator_pid; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+indent() { sed 's/^/  /'; }
+post() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method="POST"))' "$1"; }
 
-pat=$(head -c 39 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 52)
 git init -q --bare -b main "$work/root/contoso/web/_git/site"
-printf 'contoso %s\n' "$pat" > "$work/tokens"
-python3 "$here/git-http-server.py" --root "$work/root" --tokens "$work/tokens" --log "$work/auth.log" \
-  --port-file "$work/port" &
-server_pid=$!
-for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.02; done
-port=$(cat "$work/port")
-url="http://127.0.0.1:$port/contoso/web/_git/site"
+"$bin/azdo-emulator" --port-file "$work/port" --git-root "$work/root" 2>/dev/null &
+emulator_pid=$!
+for _ in $(seq 500); do [ -s "$work/port" ] && break; sleep 0.02; done
+[ -s "$work/port" ] || { echo "demo.sh: the emulator did not start" >&2; exit 1; }
+base="http://127.0.0.1:$(cat "$work/port")"
+url="$base/contoso/web/_git/site"
 
-export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+export PATH="$bin:$PATH"
+unset GIT_ASKPASS SSH_ASKPASS
 mkdir -p "$HOME"
 git config --global credential.helper ""
-git config --global --add credential.helper "$helper"
+git config --global --add credential.helper azdo
 git config --global credential.useHttpPath true
-git config --global azdo.extraHost "http://127.0.0.1:$port"   # loopback stands in for dev.azure.com
+# The emulator stands in for dev.azure.com, login.microsoftonline.com and vssps.dev.azure.com.
+git config --global azdo.extraHost "$base"
+git config --global azdo.authority "$base"
+git config --global azdo.apiUrl "$base"
 git config --global user.name Demo; git config --global user.email demo@example.com
-printf '%s' "$pat" > "$work/pasted"
-cat > "$work/askpass" <<ASK
-#!/bin/sh
-echo "  (git prompts: \$1)" >&2
-case "\$1" in Username*) echo contoso ;; *) cat "$work/pasted" ;; esac
-ASK
-chmod 700 "$work/askpass"
+echo "emulator: $base (Entra, PAT API and git, on loopback)"
 
-step "1. First clone: git prompts once, the PAT is pasted, git-credential-azdo stores it"
-GIT_ASKPASS="$work/askpass" git clone -q "$url" "$work/one"
-secret-tool search --all org contoso 2>&1 | grep -E '^(label|attribute\.(org|user|source|server))' | sed 's/^/  keyring: /'
+step "1. git credential-azdo login: device code sign-in; the refresh token goes to the keyring"
+git credential-azdo login 2> "$work/login.err" &
+login_pid=$!
+for _ in $(seq 500); do grep -q 'enter the code' "$work/login.err" && break; sleep 0.02; done
+code=$(sed -n 's/.*enter the code \([A-Z0-9]*\).*/\1/p' "$work/login.err")
+[ -n "$code" ] || { cat "$work/login.err" >&2; exit 1; }
+sed -n 1p "$work/login.err" | indent
+echo "  (the demo enters $code in the \"browser\")"
+post "$base/_emulator/approve?user_code=$code"
+wait "$login_pid"; login_pid=
+sed -n '2,$p' "$work/login.err" | indent
 
-step "2. Second clone, commit and push: no prompt (GIT_ASKPASS unset, terminal prompts off)"
-git clone -q "$url" "$work/two"
-git -C "$work/two" commit -q --allow-empty -m "Hello from the demo"
-git -C "$work/two" push -q origin HEAD:main
-git -C "$work/two" log --oneline -1 origin/main | sed 's/^/  pushed: /'
+step "2. git credential-azdo pat create --org contoso --days 30"
+git credential-azdo pat create --org contoso --days 30 | indent
+secret-tool search --all org contoso 2>&1 | grep -E '^attribute\.(org|source|scope|valid_to|display_name)' \
+  | sed 's/^/keyring: /' | indent
 
-step "3. What git gets from the helper (the PAT is redacted here)"
-printf 'protocol=http\nhost=127.0.0.1:%s\npath=contoso/web/_git/site\n\n' "$port" | git credential fill \
-  | sed 's/^password=.*/password=<redacted>/' | sed 's/^/  /'
+step "3. Clone, commit and push: no prompt (terminal prompts are off, no askpass)"
+git clone -q "$url" "$work/site" 2> "$work/clone.err" || { cat "$work/clone.err" >&2; exit 1; }
+git -C "$work/site" commit -q --allow-empty -m "Hello from the demo"
+git -C "$work/site" push -q origin HEAD:main
+git -C "$work/site" log --oneline -1 origin/main | sed 's/^/pushed: /' | indent
 
-step "4. The PAT is revoked on the server: git's next fetch fails, git calls erase, the item is gone"
-printf 'contoso %s\n' "revoked-$pat" > "$work/tokens"
-git -C "$work/two" fetch -q 2>&1 | sed 's/^/  git: /' || true
+step "4. git credential-azdo pat list --org contoso ('*' = the PAT git uses)"
+git credential-azdo pat list --org contoso | indent
+
+step "5. git credential-azdo pat revoke --org contoso: revoked in Azure DevOps and erased locally"
+git credential-azdo pat revoke --org contoso | indent
+if git -C "$work/site" fetch -q 2> "$work/fetch.err"; then echo "  fetch worked after revoke (unexpected)"; exit 1; fi
+sed 's/^/git fetch: /' "$work/fetch.err" | indent
 if secret-tool search --all org contoso 2>/dev/null | grep -q '^label'; then
   echo "  keyring: the PAT is still there (unexpected)"; exit 1
 fi
-echo "  keyring: no PAT for contoso any more; the next git command prompts for a new one"
+echo "  keyring: no PAT for contoso; run 'git credential-azdo pat create --org contoso' for a new one"
 
-step "Done. The server saw:"
-awk '{print $2, $3, $4}' "$work/auth.log" | sort | uniq -c | sed 's/^/  /'
+step "Done: signed in, created, cloned and pushed silently, listed, revoked."
