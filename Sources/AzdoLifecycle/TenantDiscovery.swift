@@ -67,7 +67,10 @@ public enum TenantDiscovery {
         while value.last == "/" { value = value.dropLast() }
         guard let slash = value.lastIndex(of: "/") else { return nil }
         let tenant = value[value.index(after: slash)...]
-        guard !tenant.isEmpty, tenant.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) else {
+        // A tenant is a GUID or a domain; "." or ".." would walk the authority's path instead.
+        guard tenant.first?.isLetter == true || tenant.first?.isNumber == true,
+            tenant.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+        else {
             return nil
         }
         return tenant.lowercased()

@@ -34,6 +34,9 @@ struct TenantDiscoveryTests {
         #expect(TenantDiscovery.tenant(fromChallenge: "Bearer authorization_uri=") == nil)
         #expect(TenantDiscovery.tenant(fromChallenge: "Bearer authorization_uri=https://x/a b") == "a")
         #expect(TenantDiscovery.tenant(fromChallenge: "Bearer authorization_uri=https://x/<script>") == nil)
+        #expect(TenantDiscovery.tenant(fromChallenge: "Bearer authorization_uri=https://x/..") == nil)
+        #expect(TenantDiscovery.tenant(fromChallenge: "Bearer authorization_uri=https://x/-x") == nil)
+        #expect(TenantDiscovery.tenant(fromChallenge: "Bearer authorization_uri=https://x/contoso.onmicrosoft.com") == "contoso.onmicrosoft.com")
         #expect(TenantDiscovery.tenant(fromChallenge: "Basic authorization_uri=https://x/t") == nil)
     }
 

@@ -93,6 +93,15 @@ CAzdoSecretStatus CAzdoSecret_delete(const char *_Nonnull path, int timeout_ms, 
 CAzdoSecretStatus CAzdoSecret_default_collection_locked(int timeout_ms, int *_Nonnull locked,
                                                         CAzdoSecretError *_Nonnull error);
 
+/// Shows a desktop notification through `org.freedesktop.Notifications` on the session bus
+/// (the refresher's expiry warnings). It lives here because this shim owns the tool's only
+/// session-bus connection code. `urgency` is 0 (low), 1 (normal) or 2 (critical); `*id`
+/// receives the server's notification id. `CAZDO_SECRET_NO_SERVICE` means no notification
+/// server runs (typical over SSH), `CAZDO_SECRET_NO_BUS` no session bus at all.
+CAzdoSecretStatus CAzdoSecret_notify(const char *_Nonnull app_name, const char *_Nonnull summary,
+                                     const char *_Nonnull body, int urgency, int timeout_ms,
+                                     unsigned int *_Nonnull id, CAzdoSecretError *_Nonnull error);
+
 /// Frees the message inside `error` and resets it to success.
 void CAzdoSecret_error_clear(CAzdoSecretError *_Nonnull error);
 
