@@ -124,10 +124,7 @@ public struct PATManager: Sendable {
     }
 
     private func metadata(of token: PATToken, source: CredentialSource) -> PATMetadata {
-        PATMetadata(
-            source: source, storedAt: clock.now(), validTo: Int64(token.validTo.timeIntervalSince1970),
-            validFrom: Int64(token.validFrom.timeIntervalSince1970), authorizationID: token.authorizationID,
-            scope: token.scope, displayName: token.displayName)
+        token.metadata(source: source, storedAt: clock.now())
     }
 }
 

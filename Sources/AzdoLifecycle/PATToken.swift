@@ -82,3 +82,13 @@ public struct ServiceErrorBody: Sendable, Equatable, Decodable {
     /// The event id, e.g. 3000.
     public var eventId: Int?
 }
+
+extension PATToken {
+    /// What the keyring keeps about this PAT next to its secret.
+    func metadata(source: CredentialSource, storedAt: Int64) -> PATMetadata {
+        PATMetadata(
+            source: source, storedAt: storedAt, validTo: Int64(validTo.timeIntervalSince1970),
+            validFrom: Int64(validFrom.timeIntervalSince1970), authorizationID: authorizationID, scope: scope,
+            displayName: displayName)
+    }
+}

@@ -34,7 +34,8 @@ enum HelperAction {
             store: SecretServiceStore.fromEnvironment(),
             resolver: RemoteResolver(extraHosts: ConfiguredExtraHosts()),
             clock: SystemClock(),
-            diagnostics: diagnostics)
+            diagnostics: diagnostics,
+            reminder: action == .get ? DailyExpiryReminder(warnDays: DailyExpiryReminder.configuredWarnDays) : nil)
         let outcome = HelperProgram(helper: helper, diagnostics: diagnostics)
             .run(action, input: StandardStreams.readInput())
         if !outcome.standardOutput.isEmpty {

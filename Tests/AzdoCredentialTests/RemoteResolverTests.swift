@@ -1,4 +1,5 @@
 import AzdoCredential
+import AzdoTestSupport
 import Testing
 
 /// A request with the fields the resolver looks at.

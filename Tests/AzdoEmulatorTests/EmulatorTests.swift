@@ -6,14 +6,6 @@ import Foundation
 import Synchronization
 import Testing
 
-/// A clock tests can move.
-final class MovableClock: WallClock {
-    private let seconds: Mutex<Int64>
-    init(_ start: Int64) { seconds = Mutex(start) }
-    func now() -> Int64 { seconds.withLock { $0 } }
-    func advance(days: Int64) { seconds.withLock { $0 += days * 86_400 } }
-}
-
 /// Records requested waits instead of sleeping.
 final class NoSleep: RetrySleeper {
     private let waits = Mutex<[Int]>([])

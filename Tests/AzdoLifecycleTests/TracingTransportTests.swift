@@ -1,22 +1,15 @@
 import AzdoCredential
 @testable import AzdoLifecycle
 import Foundation
-import Synchronization
+import AzdoTestSupport
 import Testing
-
-/// Collects reported lines.
-final class CollectingSink: DiagnosticSink {
-    private let storage = Mutex<[String]>([])
-    var lines: [String] { storage.withLock { $0 } }
-    func report(_ line: String) { storage.withLock { $0.append(line) } }
-}
 
 @Suite("--verbose trace")
 struct TracingTransportTests {
     let secrets = ["eyJhbGciOiJSUzI1NiJ9.secret-access", "1.AQ-refresh-secret", "device-code-secret", "patSecret84chars"]
 
     func trace(_ request: HTTPRequest, _ response: Result<HTTPResponse, TransportError>) async -> [String] {
-        let sink = CollectingSink()
+        let sink = RecordingSink()
         let transport = TracingTransport(wrapping: ScriptedTransport([response]), sink: sink)
         _ = try? await transport.send(request)
         return sink.lines
@@ -70,7 +63,7 @@ struct TracingTransportTests {
 
     @Test("a transport failure is traced and still thrown")
     func failures() async {
-        let sink = CollectingSink()
+        let sink = RecordingSink()
         let transport = TracingTransport(wrapping: ScriptedTransport([.failure(.timedOut)]), sink: sink)
         await #expect(throws: TransportError.timedOut) {
             try await transport.send(HTTPRequest(method: "GET", url: "https://dev.azure.com/contoso"))

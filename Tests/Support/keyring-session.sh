@@ -3,20 +3,23 @@
 # Secret Service (gnome-keyring-daemon, secrets component only). Nothing touches the
 # user's own bus or keyring; every daemon is this script's child and is stopped by PID.
 #
-# Usage: keyring-session.sh [--locked|--no-service|--no-bus] [--data DIR] [--] COMMAND [ARGS...]
-#   --locked      a login keyring exists but is locked (no prompter can unlock it)
-#   --no-service  a bus, but nothing owns org.freedesktop.secrets
-#   --no-bus      no session bus at all
-#   --data DIR    keep keyring files in DIR/keyrings, to reuse them in a later session
+# Usage: keyring-session.sh [--locked|--no-service|--no-bus] [--data DIR] [--notifications] [--] COMMAND [ARGS...]
+#   --locked         a login keyring exists but is locked (no prompter can unlock it)
+#   --no-service     a bus, but nothing owns org.freedesktop.secrets
+#   --no-bus         no session bus at all
+#   --data DIR       keep keyring files in DIR/keyrings, to reuse them in a later session
+#   --notifications  also a stand-in desktop notification server (notification-service.py);
+#                    GIT_CREDENTIAL_AZDO_TEST_NOTIFICATIONS names its log of JSON lines
 # COMMAND sees DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR, XDG_DATA_HOME, and
 # GIT_CREDENTIAL_AZDO_TEST_KEYRING (the session's directory; tests refuse to touch a
 # keyring without it) and GIT_CREDENTIAL_AZDO_TEST_KEYRING_PID (the keyring daemon).
 # Exit status: COMMAND's, or 90-99 when the session itself could not be set up.
 set -u
 
-mode=unlocked data=
+mode=unlocked data= notifications=
 while [ $# -gt 0 ]; do
   case "$1" in
+    --notifications) notifications=1; shift ;;
     --locked) mode=locked; shift ;;
     --no-service) mode=noservice; shift ;;
     --no-bus) mode=nobus; shift ;;
@@ -35,7 +38,7 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/azdo-keyring.XXXXXX") || exit 92
 mkdir -m 700 "$dir/run"
 data=${data:-$dir/data}
 mkdir -p "$data"
-bus_pid= keyring_pid=
+bus_pid= keyring_pid= notify_pid=
 
 running() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 stop() {
@@ -46,7 +49,7 @@ stop() {
   wait "$1" 2>/dev/null
   return 0
 }
-cleanup() { stop "$keyring_pid"; stop "$bus_pid"; rm -rf "$dir"; }
+cleanup() { stop "$notify_pid"; stop "$keyring_pid"; stop "$bus_pid"; rm -rf "$dir"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -105,5 +108,16 @@ case "$mode" in
   noservice) ;;
 esac
 export GIT_CREDENTIAL_AZDO_TEST_KEYRING_PID="$keyring_pid"
+
+if [ -n "$notifications" ] && [ "$mode" != nobus ]; then
+  here=$(cd "$(dirname "$0")" && pwd)
+  : > "$dir/notifications.log"
+  /usr/bin/python3 "$here/notification-service.py" "$dir/notifications.log" "$dir/notify.ready" \
+    >>"$dir/notify.err" 2>&1 </dev/null &
+  notify_pid=$!
+  for _ in $(seq 250); do [ -s "$dir/notify.ready" ] && break; running "$notify_pid" || break; sleep 0.02; done
+  [ -s "$dir/notify.ready" ] || { echo "keyring-session: the notification service did not start (apt-get install python3-gi)" >&2; cat "$dir/notify.err" >&2; exit 95; }
+  export GIT_CREDENTIAL_AZDO_TEST_NOTIFICATIONS="$dir/notifications.log"
+fi
 
 "$@"

@@ -14,16 +14,19 @@ public struct CredentialHelper: Sendable {
     private let resolver: RemoteResolver
     private let clock: any WallClock
     private let diagnostics: any DiagnosticSink
+    private let reminder: (any ExpiryReminder)?
 
-    /// Creates a helper over its seams.
+    /// Creates a helper over its seams; with `reminder`, `get` reminds on stderr of a PAT
+    /// that expires soon.
     public init(
         store: any CredentialStore, resolver: RemoteResolver, clock: any WallClock,
-        diagnostics: any DiagnosticSink
+        diagnostics: any DiagnosticSink, reminder: (any ExpiryReminder)? = nil
     ) {
         self.store = store
         self.resolver = resolver
         self.clock = clock
         self.diagnostics = diagnostics
+        self.reminder = reminder
     }
 
     /// The credential for `request`, or `nil` when git should ask someone else.
@@ -47,10 +50,26 @@ public struct CredentialHelper: Sendable {
             }
             return nil
         }
+        if let validTo = best.metadata.validTo, let reminder,
+            reminder.shouldRemind(server: target.server, organization: target.organization, validTo: validTo, now: now)
+        {
+            diagnostics.report(Self.reminderText(best, organization: target.organization, validTo: validTo, now: now))
+        }
         return CredentialResponse(
             username: best.username.isEmpty ? target.organization : best.username,
             password: best.secret,
             passwordExpiryUTC: best.metadata.validTo)
+    }
+
+    /// The one-line reminder: which PAT, when, and the command that fixes it.
+    static func reminderText(_ credential: StoredCredential, organization: String, validTo: Int64, now: Int64) -> String {
+        let days = (validTo - now) / 86_400
+        let when = days == 0 ? "within a day" : days == 1 ? "in 1 day" : "in \(days) days"
+        let name = credential.metadata.displayName.map { " ('\(DisplayText.quoted($0))')" } ?? ""
+        let fix = credential.metadata.authorizationID != nil
+            ? "`git credential-azdo refresh` renews it now"
+            : "replace it with `git credential-azdo pat create --org \(organization)`"
+        return "the PAT for \(organization)\(name) expires on \(CivilDate.string(fromUnixSeconds: validTo)), \(when); \(fix)"
     }
 
     /// Saves the credential git confirmed worked.

@@ -12,6 +12,21 @@ public enum UserGitConfig {
         }
     }
 
+    /// Every `(key, value)` from global or system config whose key matches the extended
+    /// regular expression `pattern`, in git's order; one `git` run for many keys. Section
+    /// and variable names come back lower-cased, subsections as written.
+    public static func userEntries(matching pattern: String) -> [(key: String, value: String)] {
+        guard let output = ChildProcess.output(of: ["git", "config", "--show-scope", "--get-regexp", pattern]) else {
+            return []
+        }
+        return output.split(separator: "\n").compactMap { line in
+            guard let tab = line.firstIndex(of: "\t"), isUserScope(String(line[..<tab])) else { return nil }
+            let entry = line[line.index(after: tab)...]
+            guard let space = entry.firstIndex(of: " ") else { return (String(entry), "") }
+            return (String(entry[..<space]), String(entry[entry.index(after: space)...]))
+        }
+    }
+
     /// The last value of `key` from global or system config, or `nil`.
     public static func value(_ key: String) -> String? {
         scopedValues(key).last { isUserScope($0.scope) }?.value

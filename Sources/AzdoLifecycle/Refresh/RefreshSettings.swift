@@ -1,0 +1,60 @@
+public import AzdoCredential
+
+/// What `refresh` does and when, from the user's global or system git config:
+///
+/// - `azdo.warnDays` (default 7): warn this many days before a PAT expires;
+/// - `azdo.rotateDays` (default 7): regenerate this many days before it expires;
+/// - `azdo.<org>.rotate false`: never regenerate the organization's PAT (warnings stay);
+/// - `azdo.revokeGraceHours` (default 0): keep the replaced PAT working this long after a
+///   rotation; 0 revokes it at once, as the web UI's Regenerate does.
+public struct RefreshSettings: Sendable, Equatable {
+    /// Days before expiry to warn.
+    public var warnDays: Int64
+    /// Days before expiry to regenerate.
+    public var rotateDays: Int64
+    /// Seconds the replaced PAT keeps working after a rotation.
+    public var revokeGraceSeconds: Int64
+    /// Organizations (lower-cased) whose PAT is never regenerated.
+    public var rotationDisabled: Set<String>
+
+    /// Creates settings.
+    public init(
+        warnDays: Int64 = DailyExpiryReminder.defaultWarnDays, rotateDays: Int64 = 7, revokeGraceSeconds: Int64 = 0,
+        rotationDisabled: Set<String> = []
+    ) {
+        self.warnDays = warnDays
+        self.rotateDays = rotateDays
+        self.revokeGraceSeconds = revokeGraceSeconds
+        self.rotationDisabled = rotationDisabled
+    }
+
+    /// Reads every `azdo.*` setting in one `git config` run.
+    public static func load() -> RefreshSettings {
+        parse(UserGitConfig.userEntries(matching: #"^azdo\."#))
+    }
+
+    /// Settings from config entries; malformed numbers keep the default.
+    public static func parse(_ entries: [(key: String, value: String)]) -> RefreshSettings {
+        var settings = RefreshSettings()
+        for (key, value) in entries {
+            let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+            switch (parts.count, parts.last?.lowercased()) {
+            case (2, "warndays"):
+                if let days = Int64(value) { settings.warnDays = min(max(days, 0), DailyExpiryReminder.maximumWarnDays) }
+            case (2, "rotatedays"):
+                if let days = Int64(value) { settings.rotateDays = min(max(days, 0), 60) }
+            case (2, "revokegracehours"):
+                if let hours = Int64(value) { settings.revokeGraceSeconds = min(max(hours, 0), 24 * 30) * 3_600 }
+            case (3..., "rotate"):
+                let organization = parts.dropFirst().dropLast().joined(separator: ".").lowercased()
+                if ["false", "no", "off", "0"].contains(value.lowercased()) {
+                    settings.rotationDisabled.insert(organization)
+                } else {
+                    settings.rotationDisabled.remove(organization)
+                }
+            default: continue
+            }
+        }
+        return settings
+    }
+}

@@ -1,0 +1,239 @@
+public import AzdoCredential
+import FoundationEssentials
+
+/// One `refresh` pass over every PAT stored for a server:
+///
+/// 1. finish or undo rotations an earlier run left unfinished (`PATRotator.recover`);
+/// 2. for each organization, look at the PAT `get` hands git:
+///    - expiry unknown (typed at git's prompt): look it up in the API when exactly one
+///      active PAT could be it, else say how to record it;
+///    - expired: warn loudly and, when signed in, regenerate it;
+///    - within `rotateDays`, or half its lifespan if that is shorter (and rotation not
+///      switched off for the organization): regenerate;
+///    - within `warnDays` and not regenerated: warn;
+/// 3. report every outcome on the diagnostics sink and, for warnings, as a notification.
+///
+/// Sign-in problems (no refresh token, Entra wants interaction) are reported once, with
+/// `login` as the fix, and leave every PAT as it is. API failures are reported and retried
+/// on the next run; nothing is ever erased because of one.
+public struct Refresher: Sendable {
+    /// Signs in for an organization: a PAT API client, or why not.
+    public typealias SignIn = @Sendable (_ organization: String) async throws(SignInError) -> PATClient
+
+    private let store: any CredentialStore
+    private let journal: any RotationJournal
+    private let signIn: SignIn
+    private let clock: any WallClock
+    private let notifier: any Notifier
+    private let diagnostics: any DiagnosticSink
+    private let settings: RefreshSettings
+    private let server: String
+    private let rotator: PATRotator
+
+    /// Creates a refresher for the PATs stored under `server`.
+    public init(
+        store: any CredentialStore, journal: any RotationJournal, signIn: @escaping SignIn, clock: any WallClock,
+        notifier: any Notifier, diagnostics: any DiagnosticSink, settings: RefreshSettings, server: String,
+        observer: (any RotationObserver)? = nil
+    ) {
+        self.store = store
+        self.journal = journal
+        self.signIn = signIn
+        self.clock = clock
+        self.notifier = notifier
+        self.diagnostics = diagnostics
+        self.settings = settings
+        self.server = server
+        rotator = PATRotator(
+            store: store, journal: journal, clock: clock, revokeGraceSeconds: settings.revokeGraceSeconds,
+            observer: observer)
+    }
+
+    /// Runs one pass and returns what it found and did.
+    public func run() async -> RefreshReport {
+        var report = RefreshReport()
+        let sessions = SignInCache(signIn: signIn)
+        var intents: [RotationIntent] = []
+        do { intents = try journal.intents().filter { $0.server == server } } catch {
+            report.add(.init(organization: nil, outcome: .failed(error.description)))
+        }
+        let organizations: [String]
+        do {
+            organizations = Set(try store.credentials(server: server).map(\.credential.organization)
+                + intents.map(\.organization)).sorted()
+        } catch {
+            report.add(.init(organization: nil, outcome: .failed(error.description)))
+            return finish(report)
+        }
+        for organization in organizations {
+            for intent in intents where intent.organization == organization {
+                report.add(await recover(intent, sessions: sessions))
+            }
+            if let entry = await review(organization, sessions: sessions) { report.add(entry) }
+        }
+        if let problem = await sessions.problem {
+            report.signInProblem = problem
+        }
+        report.nextDue = nextDue()
+        return finish(report)
+    }
+
+    // MARK: - One organization
+
+    private func recover(_ intent: RotationIntent, sessions: SignInCache) async -> RefreshReport.Entry {
+        let organization = intent.organization
+        guard let client = await sessions.client(organization) else {
+            return .init(organization: organization, outcome: .interruptedRotationWaits)
+        }
+        do {
+            return .init(organization: organization, outcome: .recovered(try await rotator.recover(intent, client: client)))
+        } catch {
+            return .init(organization: organization, outcome: .failed("finishing an interrupted rotation: \(error)"))
+        }
+    }
+
+    private func review(_ organization: String, sessions: SignInCache) async -> RefreshReport.Entry? {
+        let items: [StoredItem]
+        do { items = try store.credentials(server: server, organization: organization) } catch {
+            return .init(organization: organization, outcome: .failed(error.description))
+        }
+        let now = clock.now()
+        let candidates = items.map(\.credential)
+        guard var current = Self.newest(candidates.filter { !$0.isExpired(at: now) }) ?? Self.newest(candidates) else {
+            return nil
+        }
+        var lookedUp = false
+        if current.metadata.validTo == nil {
+            guard let found = await lookUpExpiry(of: current, sessions: sessions) else {
+                return .init(organization: organization, outcome: .unknownExpiry)
+            }
+            current = found
+            lookedUp = true
+        }
+        let validTo = current.metadata.validTo ?? now
+        let left = validTo - now
+        let managed = current.metadata.authorizationID != nil
+        let mayRotate = !settings.rotationDisabled.contains(organization)
+        let window = rotationWindow(current.metadata)
+        let due = left <= 0 || (managed && left <= window)
+        var fix = fix(for: current, mayRotate: mayRotate, renewsOn: validTo - window)
+        if due && mayRotate {
+            fix = "run `git credential-azdo login` so it can be renewed"
+            if let client = await sessions.client(organization) {
+                do {
+                    let result = try await rotator.rotate(current, client: client)
+                    let entry = RefreshReport.Entry(organization: organization, outcome: .rotated(result))
+                    notifier.notify(UserNotification(
+                        summary: "Azure DevOps PAT for \(organization) renewed",
+                        body: entry.line, urgency: .low))
+                    return entry
+                } catch {
+                    return warn(current, outcome: .rotationFailed(validTo: validTo, reason: error.description))
+                }
+            }
+        }
+        if left <= 0 { return warn(current, outcome: .expired(validTo: validTo)) }
+        if left <= settings.warnDays * 86_400 {
+            return warn(current, outcome: .expiresSoon(validTo: validTo, fix: fix))
+        }
+        return .init(organization: organization, outcome: lookedUp ? .expiryFound(validTo: validTo) : .fine(validTo: validTo))
+    }
+
+    /// Reports `outcome` and shows it as a desktop notification.
+    private func warn(_ credential: StoredCredential, outcome: RefreshReport.Outcome) -> RefreshReport.Entry {
+        var entry = RefreshReport.Entry(organization: credential.organization, outcome: outcome)
+        entry.displayName = credential.metadata.displayName
+        let expired = if case .expired = outcome { true } else { false }
+        notifier.notify(UserNotification(
+            summary: expired ? "Azure DevOps PAT for \(credential.organization) has expired"
+                : "Azure DevOps PAT for \(credential.organization) expires soon",
+            body: entry.line, urgency: expired ? .critical : .normal))
+        return entry
+    }
+
+    /// How long before expiry a PAT is regenerated: `rotateDays`, or half its lifespan when
+    /// that is shorter, so a PAT that lives a week is not regenerated the day it is made.
+    private func rotationWindow(_ metadata: PATMetadata) -> Int64 {
+        let configured = settings.rotateDays * 86_400
+        guard let from = metadata.validFrom, let to = metadata.validTo, to > from else { return configured }
+        return min(configured, (to - from) / 2)
+    }
+
+    /// What fixes an expiring PAT that is not being regenerated right now.
+    private func fix(for credential: StoredCredential, mayRotate: Bool, renewsOn: Int64) -> String {
+        let organization = credential.organization
+        if credential.metadata.authorizationID == nil {
+            return "`git credential-azdo pat create --org \(organization)` replaces it"
+        }
+        return mayRotate ? "it is renewed automatically from \(CivilDate.string(fromUnixSeconds: renewsOn))"
+            : "`git credential-azdo pat extend --org \(organization) --days 90` (rotation is off for it)"
+    }
+
+    /// The expiry of a PAT typed at git's prompt, from the API: when exactly one active PAT
+    /// of the organization existed when it was stored, that is the one. Only the expiry is
+    /// adopted, never the id, so a wrong guess can never make a rotation revoke it.
+    private func lookUpExpiry(of credential: StoredCredential, sessions: SignInCache) async -> StoredCredential? {
+        guard let client = await sessions.client(credential.organization, quietly: true),
+            let active = try? await client.list(filter: "active")
+        else { return nil }
+        let candidates = active.filter { Int64($0.validFrom.timeIntervalSince1970) <= credential.metadata.storedAt }
+        guard candidates.count == 1, let token = candidates.first else { return nil }
+        var updated = credential
+        updated.metadata.validTo = Int64(token.validTo.timeIntervalSince1970)
+        updated.metadata.validFrom = Int64(token.validFrom.timeIntervalSince1970)
+        try? store.replace(with: updated) { $0.secret == credential.secret }
+        return updated
+    }
+
+    /// When the next pass has something to do: the earliest moment a stored PAT enters the
+    /// warning or rotation window (now, if one already has), or nil without expiries.
+    private func nextDue() -> Int64? {
+        guard let items = try? store.credentials(server: server) else { return nil }
+        let window = max(settings.warnDays, settings.rotateDays) * 86_400
+        return items.compactMap { $0.credential.metadata.validTo.map { max($0 - window, clock.now()) } }.min()
+    }
+
+    private func finish(_ report: RefreshReport) -> RefreshReport {
+        for entry in report.entries { diagnostics.report(entry.line) }
+        if let problem = report.signInProblem {
+            diagnostics.report(problem)
+            notifier.notify(UserNotification(
+                summary: "Sign in again to renew Azure DevOps PATs", body: problem, urgency: .critical))
+        }
+        return report
+    }
+
+    private static func newest(_ credentials: [StoredCredential]) -> StoredCredential? {
+        credentials.max { $0.metadata.storedAt < $1.metadata.storedAt }
+    }
+}
+
+/// Signs in at most once per organization per pass, and remembers the first sign-in
+/// problem so it is reported once rather than for every organization.
+private actor SignInCache {
+    private let signIn: Refresher.SignIn
+    private var clients: [String: PATClient] = [:]
+    private var failed: Set<String> = []
+    private(set) var problem: String?
+
+    init(signIn: @escaping Refresher.SignIn) {
+        self.signIn = signIn
+    }
+
+    /// A client for `organization`; nil after a sign-in failure (recorded unless `quietly`).
+    func client(_ organization: String, quietly: Bool = false) async -> PATClient? {
+        if let client = clients[organization] { return client }
+        if failed.contains(organization) { return nil }
+        do {
+            let client = try await signIn(organization)
+            clients[organization] = client
+            return client
+        } catch {
+            failed.insert(organization)
+            if !quietly, problem == nil {
+                problem = "cannot renew PATs: \(error.description); the stored PATs are unchanged"
+            }
+            return nil
+        }
+    }
+}
