@@ -18,18 +18,24 @@ import Synchronization
 ///   - `POST fault?kind=…[&count=N]`: the next N PAT API answers fail (see `EmulatorFault`);
 ///   - `POST policy?max-days=N&forbid-full-scope=BOOL&disable-creation=BOOL`;
 ///   - `POST tenant?org=ORG&tenant=ID`: the organization belongs to that Entra tenant;
+///   - `POST clock?offset=SECONDS`: the emulator's time runs that far from its clock (PATs
+///     created meanwhile start in the past or future);
 ///   - `GET git-log`: JSON lines of `EmulatorGitAccess`, without any token.
 ///
 /// It is transport-independent: `handle` maps a request to a response, so the same logic
 /// serves over loopback HTTP and in-process.
 public final class Emulator: HTTPTransport {
     private let state = Mutex(EmulatorState())
-    private let now: @Sendable () -> Int64
+    private let clock: @Sendable () -> Int64
 
     /// Creates an emulator whose clock is `now` (Unix seconds).
     public init(now: @escaping @Sendable () -> Int64) {
-        self.now = now
+        clock = now
     }
+
+    /// The emulator's time: its clock plus the offset set through `/_emulator/clock`. Never
+    /// call it while holding `state`'s lock (the lock is not reentrant).
+    private func now() -> Int64 { clock() + state.withLock { $0.clockOffset } }
 
     /// Replaces the organization policy.
     public func setPolicy(_ policy: EmulatorPolicy) { state.withLock { $0.policy = policy } }
@@ -152,6 +158,12 @@ public final class Emulator: HTTPTransport {
             }
             setTenant(tenant, organization: organization)
             return .json(200, "{}")
+        case ("POST", "clock"):
+            guard let offset = query["offset"].flatMap({ Int64($0) }) else {
+                return .json(400, #"{"message":"offset (seconds) is required"}"#)
+            }
+            state.withLock { $0.clockOffset = offset }
+            return .json(200, "{}")
         case ("GET", "git-log"):
             let lines = gitAccessLog.map { access in
                 Self.object([
@@ -191,9 +203,8 @@ public final class Emulator: HTTPTransport {
         guard let clientID = form["client_id"] else { return Self.oauthError("invalid_request") }
         let code = Random.token(length: 40)
         let userCode = Random.token(length: 8, alphabet: "ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        state.withLock {
-            $0.deviceCodes[code] = .init(userCode: userCode, clientID: clientID, expiresAt: now() + 900)
-        }
+        let expiresAt = now() + 900
+        state.withLock { $0.deviceCodes[code] = .init(userCode: userCode, clientID: clientID, expiresAt: expiresAt) }
         return .json(200, Self.object([
             "device_code": .string(code), "user_code": .string(userCode),
             "verification_uri": .string("https://microsoft.com/devicelogin"), "expires_in": .int(900),
@@ -239,8 +250,9 @@ public final class Emulator: HTTPTransport {
     private func issueTokens(clientID: String) -> HTTPResponse {
         let access = "eyJ" + Random.token(length: 60)
         let refresh = "1.A" + Random.token(length: 60)
+        let expiresAt = now() + 3_600
         state.withLock {
-            $0.accessTokens[access] = now() + 3_600
+            $0.accessTokens[access] = expiresAt
             $0.refreshTokens[refresh] = clientID
         }
         return .json(200, Self.object([

@@ -29,6 +29,7 @@ struct EmulatorState {
     var policy = EmulatorPolicy()
     var faults: [EmulatorFault] = []
     var tenants: [String: String] = [:]  // organization -> Entra tenant id
+    var clockOffset: Int64 = 0
     var gitLog: [EmulatorGitAccess] = []
 }
 

@@ -38,6 +38,9 @@ public struct LifecycleCommands: Sendable {
     /// The tenant sign-in goes to.
     public var tenant: String { settings.tenant }
 
+    /// The server PATs from this API are stored under (see `LifecycleSettings.gitServer`).
+    public var gitServer: String { settings.gitServer }
+
     /// Device-code sign-in: shows Entra's instructions, waits, and stores the refresh token.
     public func login() async throws(SignInError) {
         let entra = EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper)

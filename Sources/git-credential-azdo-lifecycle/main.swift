@@ -1,7 +1,8 @@
 import ArgumentParser
 import AzdoCredential
 
-/// `git-credential-azdo login|pat …`: the commands that talk to Azure DevOps and Entra.
+/// `git-credential-azdo login|pat|refresh|daemon|refresher …`: the commands that talk to
+/// Azure DevOps and Entra.
 /// They live in their own executable, which `git-credential-azdo` execs, so the networking
 /// stack never loads when git calls `get`, `store` or `erase` (it costs ~2 ms per start).
 struct LifecycleCommand: AsyncParsableCommand {
@@ -9,7 +10,7 @@ struct LifecycleCommand: AsyncParsableCommand {
         commandName: "git-credential-azdo",
         abstract: "Sign in to Microsoft Entra and manage Azure DevOps PATs.",
         version: GitCredentialAzdoVersion.current,
-        subcommands: [Login.self, PAT.self]
+        subcommands: [Login.self, PAT.self, Refresh.self, Daemon.self, RefresherTimer.self]
     )
 }
 

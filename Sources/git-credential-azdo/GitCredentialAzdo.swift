@@ -16,7 +16,10 @@ struct GitCredentialAzdo: ParsableCommand {
             Managing PATs through Azure DevOps (see their --help):
               git credential-azdo login         sign in to Microsoft Entra
               git credential-azdo pat create    create a PAT and store it for git
-              git credential-azdo pat list|extend|revoke
+              git credential-azdo pat list|extend|scope|revoke|import
+              git credential-azdo refresh       warn about expiring PATs and regenerate them
+              git credential-azdo refresher enable|disable|status   the daily systemd user timer
+              git credential-azdo daemon        refresh whenever due, without systemd
             """,
         version: GitCredentialAzdoVersion.current,
         subcommands: [Get.self, Store.self, Erase.self]

@@ -52,8 +52,40 @@ extension Trait where Self == ConditionTrait {
         .enabled(if: KeyringSession.isPrivate, "needs the private keyring session: run `make test`")
     }
 
+    /// Runs the test only where the private session has a stand-in desktop notification
+    /// server (`keyring-session.sh --notifications`, as `make test` starts it).
+    public static var notificationService: Self {
+        .enabled(if: NotificationLog.path != nil, "needs the notification service: run `make test`")
+    }
+
     /// Runs the test only where throwaway keyring sessions can be started.
     public static var keyringTools: Self {
         .enabled(if: KeyringSession.toolsInstalled, "needs dbus-daemon, dbus-send and gnome-keyring-daemon")
+    }
+}
+
+/// The stand-in notification server's log (`Tests/Support/notification-service.py`).
+public enum NotificationLog {
+    /// One notification as the server received it.
+    public struct Entry: Decodable, Sendable, Equatable {
+        /// The sending application's name.
+        public var app: String
+        /// The summary line.
+        public var summary: String
+        /// The body.
+        public var body: String
+        /// 0 low, 1 normal, 2 critical.
+        public var urgency: Int
+    }
+
+    /// The log's path, when the session has the server.
+    public static var path: String? { ProcessInfo.processInfo.environment["GIT_CREDENTIAL_AZDO_TEST_NOTIFICATIONS"] }
+
+    /// Every notification received so far whose summary or body mentions `text`.
+    public static func entries(mentioning text: String) -> [Entry] {
+        guard let path, let data = FileManager.default.contents(atPath: path) else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            try? JSONDecoder().decode(Entry.self, from: Data(line.utf8))
+        }.filter { $0.summary.contains(text) || $0.body.contains(text) }
     }
 }

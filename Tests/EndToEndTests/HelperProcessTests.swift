@@ -119,6 +119,7 @@ struct HelperProcessTests {
     func ciHasPrivateKeyring() {
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             #expect(KeyringSession.isPrivate, "CI must run the tests through Tests/Support/keyring-session.sh")
+            #expect(NotificationLog.path != nil, "CI must start the notification service (keyring-session.sh --notifications)")
         }
     }
 }

@@ -99,6 +99,17 @@ public struct RefreshReport: Sendable, Equatable {
     /// Appends `entry`.
     public mutating func add(_ entry: Entry) { entries.append(entry) }
 
+    /// Whether something failed and should be retried soon: an API, keyring or journal
+    /// failure, a sign-in problem, or a rotation left waiting.
+    public var hasFailures: Bool {
+        signInProblem != nil || entries.contains { entry in
+            switch entry.outcome {
+            case .failed, .rotationFailed, .interruptedRotationWaits: return true
+            default: return false
+            }
+        }
+    }
+
     /// Whether anything needs the user: a warning, an expired PAT, a failure or a sign-in problem.
     public var needsAttention: Bool {
         signInProblem != nil || entries.contains { entry in

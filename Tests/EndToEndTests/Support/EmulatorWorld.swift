@@ -72,6 +72,32 @@ struct EmulatorWorld {
         #expect(create.status == 0, "\(create.standardError)")
     }
 
+    /// Creates a PAT that started `lifespan - daysLeft` days ago (the emulator's clock is
+    /// moved back while it is made) and expires in `daysLeft` days.
+    func createPAT(_ organization: String, daysLeft: Int, lifespan: Int = 30) async throws {
+        try await control("clock?offset=\(-(lifespan - daysLeft) * 86_400)")
+        let create = try cli(["pat", "create", "--org", organization, "--days", String(daysLeft)])
+        try await control("clock?offset=0")
+        #expect(create.status == 0, "\(create.standardError)")
+    }
+
+    /// Whether the emulator accepts `secret` as a PAT of `organization` (`connectionData`).
+    func accepts(_ secret: Secret, organization: String) async throws -> Bool {
+        let basic = Data(":\(secret.value)".utf8).base64EncodedString()
+        let response = try await AsyncHTTPTransport(environment: [:], timeoutSeconds: 10).send(HTTPRequest(
+            method: "GET", url: "\(server.baseURL)/\(organization)/_apis/connectionData",
+            headers: ["Authorization": "Basic \(basic)"]))
+        return response.status == 200
+    }
+
+    /// The ids of the organization's active PATs, from the API (`pat list --json`).
+    func activePATs(_ organization: String) throws -> Set<String> {
+        let list = try cli(["pat", "list", "--org", organization, "--json"])
+        #expect(list.status == 0, "\(list.standardError)")
+        struct Row: Decodable { var authorizationID: String }
+        return Set(try JSONDecoder().decode([Row].self, from: Data(list.standardOutput.utf8)).map(\.authorizationID))
+    }
+
     /// The keyring's PATs for `organization` on the emulator.
     func stored(_ organization: String) throws -> [StoredItem] {
         try SecretServiceStore(timeoutMilliseconds: 5_000).credentials(server: server.baseURL, organization: organization)
