@@ -76,6 +76,14 @@ public enum NotificationLog {
         public var body: String
         /// 0 low, 1 normal, 2 critical.
         public var urgency: Int
+
+        /// An entry as the server would log it.
+        public init(app: String, summary: String, body: String, urgency: Int) {
+            self.app = app
+            self.summary = summary
+            self.body = body
+            self.urgency = urgency
+        }
     }
 
     /// The log's path, when the session has the server.

@@ -12,10 +12,14 @@ struct HelperFixture {
     let helper: CredentialHelper
     let program: HelperProgram
 
-    init(now: Int64 = defaultNow, extraHosts: FakeExtraHostSource = FakeExtraHostSource()) {
+    init(
+        now: Int64 = defaultNow, extraHosts: FakeExtraHostSource = FakeExtraHostSource(),
+        reminder: (any ExpiryReminder)? = nil
+    ) {
         self.extraHosts = extraHosts
         helper = CredentialHelper(
-            store: store, resolver: RemoteResolver(extraHosts: extraHosts), clock: FixedClock(now), diagnostics: sink)
+            store: store, resolver: RemoteResolver(extraHosts: extraHosts), clock: FixedClock(now), diagnostics: sink,
+            reminder: reminder)
         program = HelperProgram(helper: helper, diagnostics: sink)
     }
 
