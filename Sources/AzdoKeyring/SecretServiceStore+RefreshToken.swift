@@ -28,6 +28,16 @@ extension SecretServiceStore: RefreshTokenStore {
         }
     }
 
+    /// The tenants with a refresh token for the authority and client (no secrets are read).
+    public func signedInTenants(authority: String, clientID: String) throws(KeyringError) -> [String] {
+        let query = [
+            KeyringAttributes.kind: KeyringAttributes.refreshTokenKind, KeyringAttributes.server: authority,
+            KeyringAttributes.clientID: clientID,
+        ]
+        return Set(try lockAwareSearch(query, loadSecrets: false).compactMap { $0.attributes[KeyringAttributes.tenant] })
+            .sorted()
+    }
+
     private func refreshTokenItems(authority: String, tenant: String, clientID: String) throws(KeyringError)
         -> [(id: String, token: StoredRefreshToken)]
     {

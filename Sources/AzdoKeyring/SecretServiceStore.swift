@@ -88,8 +88,8 @@ public struct SecretServiceStore: CredentialStore {
     /// Unlocked items matching `query`. A lookup in a locked keyring looks like "nothing
     /// found", so an empty answer is checked against the items reported locked and the
     /// default collection's lock state, and becomes `.locked` when either says so.
-    func lockAwareSearch(_ query: [String: String]) throws(KeyringError) -> [FoundItem] {
-        let (items, lockedCount) = try search(query)
+    func lockAwareSearch(_ query: [String: String], loadSecrets: Bool = true) throws(KeyringError) -> [FoundItem] {
+        let (items, lockedCount) = try search(query, loadSecrets: loadSecrets)
         if items.isEmpty {
             if lockedCount > 0 { throw .locked }
             if try defaultCollectionIsLocked() { throw .locked }
@@ -128,14 +128,17 @@ public struct SecretServiceStore: CredentialStore {
         return .failure(Failure(status: status, message: error.message.map { String(cString: $0) } ?? "unknown error"))
     }
 
-    private func search(_ query: [String: String]) throws(KeyringError) -> (items: [FoundItem], lockedCount: Int) {
+    private func search(_ query: [String: String], loadSecrets: Bool) throws(KeyringError)
+        -> (items: [FoundItem], lockedCount: Int)
+    {
         var items: UnsafeMutablePointer<CAzdoSecretItem>? = nil
         var count = 0
         var locked = 0
         defer { CAzdoSecret_items_free(items, count) }
         let status = withCAttributes(query) { pointer, queryCount in
             withError { error in
-                CAzdoSecret_search(pointer, queryCount, 1, Int32(timeoutMilliseconds), &items, &count, &locked, &error)
+                CAzdoSecret_search(
+                    pointer, queryCount, loadSecrets ? 1 : 0, Int32(timeoutMilliseconds), &items, &count, &locked, &error)
             }
         }
         try check(status)

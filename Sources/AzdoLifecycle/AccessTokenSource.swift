@@ -107,3 +107,21 @@ public struct AzureCLITokenSource: AccessTokenSource {
         return Secret(answer.accessToken)
     }
 }
+
+/// Remembers one access token per tenant for the life of a command, so a pass over many
+/// organizations redeems (and rotates) the refresh token once per tenant, not once per
+/// organization. Entra access tokens live about an hour, far longer than a pass.
+public actor AccessTokenCache {
+    private var tokens: [String: Secret] = [:]
+
+    /// An empty cache.
+    public init() {}
+
+    /// The token for `tenant`, from `source` the first time.
+    public func token(tenant: String, from source: any AccessTokenSource) async throws(SignInError) -> Secret {
+        if let token = tokens[tenant] { return token }
+        let token = try await source.accessToken()
+        tokens[tenant] = token
+        return token
+    }
+}

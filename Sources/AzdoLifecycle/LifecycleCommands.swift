@@ -27,9 +27,18 @@ public struct LifecycleCommands: Sendable {
         self.diagnostics = diagnostics
     }
 
+    /// Whether a sign-in (a refresh token for any tenant) is stored for these settings'
+    /// authority and client; a keyring failure counts as no.
+    public var hasStoredSignIn: Bool {
+        (try? refreshTokens.signedInTenants(authority: settings.authority, clientID: settings.clientID))?.isEmpty
+            == false
+    }
+
     /// The same commands signing in to the tenant `organization` belongs to, unless a
-    /// tenant was given explicitly (see `TenantDiscovery`).
-    public func discoveringTenant(of organization: String) async -> LifecycleCommands {
+    /// tenant was given explicitly (see `TenantDiscovery`). With `onlyIfSignedIn`, Azure
+    /// DevOps is not asked when no sign-in is stored at all (the answer could not help).
+    public func discoveringTenant(of organization: String, onlyIfSignedIn: Bool = false) async -> LifecycleCommands {
+        if onlyIfSignedIn && !hasStoredSignIn { return self }
         var commands = self
         commands.settings = await settings.discoveringTenant(of: organization, transport: transport)
         return commands
@@ -62,12 +71,22 @@ public struct LifecycleCommands: Sendable {
     public func client(organization: String, tokenSource: (any AccessTokenSource)? = nil)
         async throws(SignInError) -> PATClient
     {
-        let source = tokenSource ?? RefreshTokenSession(
+        client(organization: organization, accessToken: try await (tokenSource ?? refreshTokenSession).accessToken())
+    }
+
+    /// A PAT API client for `organization` using `accessToken`, which any organization of
+    /// the same tenant accepts.
+    public func client(organization: String, accessToken: Secret) -> PATClient {
+        PATClient(
+            organization: organization, accessToken: accessToken, transport: transport, sleeper: sleeper,
+            baseURL: settings.apiBaseURL)
+    }
+
+    /// Access tokens from the refresh token `login` stored for these settings.
+    public var refreshTokenSession: RefreshTokenSession {
+        RefreshTokenSession(
             configuration: settings.entra, store: refreshTokens,
             client: EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper), clock: clock)
-        return PATClient(
-            organization: organization, accessToken: try await source.accessToken(), transport: transport,
-            sleeper: sleeper, baseURL: settings.apiBaseURL)
     }
 
     /// The PAT manager storing under the settings' git server.

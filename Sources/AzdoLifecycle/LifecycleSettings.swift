@@ -40,9 +40,12 @@ public struct LifecycleSettings: Sendable, Equatable {
     /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL,HTTP_TIMEOUT}`, then
     /// `azdo.{authority,clientId,tenant,apiUrl,httpTimeout}` from global or system git config.
     public static func load(tenant: String? = nil) -> LifecycleSettings {
+        // One `git config` run for every key; git lower-cases the names it prints.
+        var config: [String: String] = [:]
+        for (key, value) in UserGitConfig.userEntries(matching: #"^azdo\."#) { config[key.lowercased()] = value }
         func setting(_ variable: String, _ key: String) -> String? {
             Environment.value("GIT_CREDENTIAL_AZDO_\(variable)").flatMap { $0.isEmpty ? nil : $0 }
-                ?? UserGitConfig.value(key)
+                ?? config[key.lowercased()]
         }
         let timeout = setting("HTTP_TIMEOUT", "azdo.httpTimeout").flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
         return LifecycleSettings(

@@ -125,9 +125,22 @@ static void watchdog_stop(Watchdog *dog) {
     g_free(dog);
 }
 
+// The connection of an earlier call, reused by later ones: a refresh pass makes hundreds
+// of calls, and connecting (with a watchdog thread for the handshake) each time was most of
+// their cost. A connection the bus closed is replaced.
+static GMutex shared_bus_lock;
+static GDBusConnection *shared_bus = NULL;
+
 // GLib would try to autolaunch a bus through X11 when no address is known; we report
 // "no bus" instead, so the helper never spawns anything or waits for a display.
 static GDBusConnection *connect_bus(int timeout_ms, CAzdoSecretError *error) {
+    g_mutex_lock(&shared_bus_lock);
+    if (shared_bus != NULL && !g_dbus_connection_is_closed(shared_bus)) {
+        GDBusConnection *bus = g_object_ref(shared_bus);
+        g_mutex_unlock(&shared_bus_lock);
+        return bus;
+    }
+    g_mutex_unlock(&shared_bus_lock);
     const char *address = getenv("DBUS_SESSION_BUS_ADDRESS");
     if (address == NULL || address[0] == '\0') {
         const char *runtime = getenv("XDG_RUNTIME_DIR");
@@ -147,9 +160,18 @@ static GDBusConnection *connect_bus(int timeout_ms, CAzdoSecretError *error) {
     Watchdog *dog = watchdog_start(timeout_ms);
     GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, dog->cancellable, &gerror);
     watchdog_stop(dog);
-    if (bus == NULL && fail_gerror(error, gerror) != CAZDO_SECRET_TIMEOUT) {
-        error->status = CAZDO_SECRET_NO_BUS;
+    if (bus == NULL) {
+        if (fail_gerror(error, gerror) != CAZDO_SECRET_TIMEOUT) {
+            error->status = CAZDO_SECRET_NO_BUS;
+        }
+        return NULL;
     }
+    g_mutex_lock(&shared_bus_lock);
+    if (shared_bus != bus) {
+        g_clear_object(&shared_bus);
+        shared_bus = g_object_ref(bus);
+    }
+    g_mutex_unlock(&shared_bus_lock);
     return bus;
 }
 
@@ -242,16 +264,13 @@ static CAzdoSecretStatus load_secrets(GDBusConnection *bus, GVariant *paths, CAz
     return reply == NULL ? error->status : CAZDO_SECRET_OK;
 }
 
-CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *query, size_t query_count, int load, int timeout_ms,
-                                     CAzdoSecretItem **items, size_t *item_count, size_t *locked_count,
-                                     CAzdoSecretError *error) {
-    *items = NULL;
-    *item_count = 0;
-    *locked_count = 0;
-    GDBusConnection *bus = connect_bus(timeout_ms, error);
-    if (bus == NULL) {
-        return error->status;
-    }
+// One search: SearchItems, then each item's attributes, then the secrets. `*raced` is set
+// when SearchItems answered but a later call failed, which is what an item deleted in
+// between (another process replacing a PAT) looks like.
+static CAzdoSecretStatus search_once(GDBusConnection *bus, const CAzdoSecretAttribute *query, size_t query_count,
+                                     int load, int timeout_ms, CAzdoSecretItem **items, size_t *item_count,
+                                     size_t *locked_count, int *raced, CAzdoSecretError *error) {
+    *raced = 0;
     GVariantBuilder builder;
     g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
     g_variant_builder_add(&builder, "{ss}", "xdg:schema", CAzdoSecret_schema_name);
@@ -261,7 +280,6 @@ CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *query, size_t q
     GVariant *reply = call(bus, SERVICE_PATH, SERVICE_IFACE, "SearchItems", g_variant_new("(a{ss})", &builder),
                            "(aoao)", timeout_ms, error);
     if (reply == NULL) {
-        g_object_unref(bus);
         return error->status;
     }
     GVariant *unlocked = g_variant_get_child_value(reply, 0);
@@ -285,11 +303,33 @@ CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *query, size_t q
             *item_count = count;
         } else {
             CAzdoSecret_items_free(found, count);
+            *raced = status != CAZDO_SECRET_TIMEOUT;
         }
     }
     g_variant_unref(unlocked);
     g_variant_unref(locked);
     g_variant_unref(reply);
+    return status;
+}
+
+CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *query, size_t query_count, int load, int timeout_ms,
+                                     CAzdoSecretItem **items, size_t *item_count, size_t *locked_count,
+                                     CAzdoSecretError *error) {
+    *items = NULL;
+    *item_count = 0;
+    *locked_count = 0;
+    GDBusConnection *bus = connect_bus(timeout_ms, error);
+    if (bus == NULL) {
+        return error->status;
+    }
+    // A search that raced with a deletion is simply run again: the item is then gone from
+    // SearchItems' answer, and the caller sees a consistent set (the old PAT or the new one).
+    CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
+    int raced = 1;
+    for (int attempt = 0; attempt < 3 && raced; attempt++) {
+        CAzdoSecret_error_clear(error);
+        status = search_once(bus, query, query_count, load, timeout_ms, items, item_count, locked_count, &raced, error);
+    }
     g_object_unref(bus);
     return status;
 }

@@ -11,8 +11,11 @@ import Glibc
 /// Builds the lifecycle commands over the real keyring, network and clock.
 enum LifecycleWiring {
     /// The commands; with `organization`, signing in to that organization's tenant unless
-    /// one is given; with `verbose`, tracing HTTP (redacted) to stderr.
-    static func commands(tenant: String?, organization: String? = nil, verbose: Bool) async -> LifecycleCommands {
+    /// one is given (and, with `onlyIfSignedIn`, unless nobody signed in at all); with
+    /// `verbose`, tracing HTTP (redacted) to stderr.
+    static func commands(
+        tenant: String?, organization: String? = nil, verbose: Bool, onlyIfSignedIn: Bool = true
+    ) async -> LifecycleCommands {
         let keyring = SecretServiceStore.fromEnvironment()
         let settings = LifecycleSettings.load(tenant: tenant)
         let network = AsyncHTTPTransport(environment: Environment.all(), timeoutSeconds: settings.httpTimeoutSeconds)
@@ -22,7 +25,7 @@ enum LifecycleWiring {
             credentials: keyring, refreshTokens: keyring, clock: SystemClock(), sleeper: TaskSleeper(),
             diagnostics: StandardErrorSink())
         guard let organization else { return commands }
-        return await commands.discoveringTenant(of: organization)
+        return await commands.discoveringTenant(of: organization, onlyIfSignedIn: onlyIfSignedIn)
     }
 
     /// Reports `error` as one line and exits 1.
@@ -94,7 +97,7 @@ extension LifecycleCommand {
 
         func run() async throws {
             let commands = await LifecycleWiring.commands(
-                tenant: tenant, organization: org?.lowercased(), verbose: trace.verbose)
+                tenant: tenant, organization: org?.lowercased(), verbose: trace.verbose, onlyIfSignedIn: false)
             do {
                 try await commands.login()
             } catch {

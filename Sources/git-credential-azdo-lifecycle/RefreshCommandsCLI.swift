@@ -23,10 +23,16 @@ enum RefreshWiring {
     static func pass(directory: String, verbose: Bool) async -> RefreshReport? {
         guard let lock = RefreshLock.acquire(in: directory) else { return nil }
         let commands = await LifecycleWiring.commands(tenant: nil, verbose: verbose)
+        let tokens = AccessTokenCache()
+        // Asked once per pass: without any stored sign-in, no organization can sign in.
+        let anySignIn = commands.hasStoredSignIn
         let refresher = Refresher(
             store: SecretServiceStore.fromEnvironment(), journal: FileRotationJournal(directory: directory),
             signIn: { organization throws(SignInError) in
-                try await commands.discoveringTenant(of: organization).client(organization: organization)
+                guard anySignIn else { throw .notSignedIn }
+                let signedIn = await commands.discoveringTenant(of: organization)
+                let token = try await tokens.token(tenant: signedIn.tenant, from: signedIn.refreshTokenSession)
+                return signedIn.client(organization: organization, accessToken: token)
             },
             clock: SystemClock(), notifier: DesktopNotifier(), diagnostics: StandardErrorSink(),
             settings: RefreshSettings.load(), server: commands.gitServer, observer: KillSwitch.fromEnvironment())

@@ -22,6 +22,10 @@ final class MemoryRefreshTokenStore: RefreshTokenStore {
     func removeRefreshToken(authority: String, tenant: String, clientID: String) throws(KeyringError) {
         state.withLock { $0.removeAll { $0.tenant == tenant } }
     }
+
+    func signedInTenants(authority: String, clientID: String) throws(KeyringError) -> [String] {
+        Set(state.withLock { $0.filter { $0.authority == authority && $0.clientID == clientID }.map(\.tenant) }).sorted()
+    }
 }
 
 @Suite("Access tokens for the PAT API")

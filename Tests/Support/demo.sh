@@ -5,30 +5,23 @@
 #
 # 1. sign in to "Microsoft Entra" by device code (the demo approves the code, as you would
 #    in a browser); 2. create a PAT; 3. clone and push with no prompt; 4. list PATs;
-#    5. revoke it: the next fetch fails cleanly and the keyring is empty.
+#    5. run the refresher once; 6. revoke the PAT: the next fetch fails cleanly and the
+#    keyring is empty.
 # Everything lives in a temp dir; the emulator is stopped by PID.
 set -euo pipefail
 bin=$(readlink -f "$1")
 [ -n "${GIT_CREDENTIAL_AZDO_TEST_KEYRING:-}" ] || { echo "demo.sh: run it through keyring-session.sh (make demo)" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/azdo-demo.XXXXXX")
-emulator_pid=
-login_pid=
-cleanup() {
-  for pid in $login_pid $emulator_pid; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/emulator-lib.sh"
+cleanup() { stop_emulator; rm -rf "$work"; }
 trap cleanup EXIT
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 indent() { sed 's/^/  /'; }
-post() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method="POST"))' "$1"; }
 
 git init -q --bare -b main "$work/root/contoso/web/_git/site"
-"$bin/azdo-emulator" --port-file "$work/port" --git-root "$work/root" 2>/dev/null &
-emulator_pid=$!
-for _ in $(seq 500); do [ -s "$work/port" ] && break; sleep 0.02; done
-[ -s "$work/port" ] || { echo "demo.sh: the emulator did not start" >&2; exit 1; }
-base="http://127.0.0.1:$(cat "$work/port")"
+start_emulator "$work/root"
 url="$base/contoso/web/_git/site"
 
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
@@ -46,15 +39,9 @@ git config --global user.name Demo; git config --global user.email demo@example.
 echo "emulator: $base (Entra, PAT API and git, on loopback)"
 
 step "1. git credential-azdo login: device code sign-in; the refresh token goes to the keyring"
-git credential-azdo login 2> "$work/login.err" &
-login_pid=$!
-for _ in $(seq 500); do grep -q 'enter the code' "$work/login.err" && break; sleep 0.02; done
-code=$(sed -n 's/.*enter the code \([A-Z0-9]*\).*/\1/p' "$work/login.err")
-[ -n "$code" ] || { cat "$work/login.err" >&2; exit 1; }
+emulator_login
 sed -n 1p "$work/login.err" | indent
-echo "  (the demo enters $code in the \"browser\")"
-post "$base/_emulator/approve?user_code=$code"
-wait "$login_pid"; login_pid=
+echo "  (the demo entered $code in the \"browser\")"
 sed -n '2,$p' "$work/login.err" | indent
 
 step "2. git credential-azdo pat create --org contoso --days 30"
@@ -71,7 +58,10 @@ git -C "$work/site" log --oneline -1 origin/main | sed 's/^/pushed: /' | indent
 step "4. git credential-azdo pat list --org contoso ('*' = the PAT git uses)"
 git credential-azdo pat list --org contoso | indent
 
-step "5. git credential-azdo pat revoke --org contoso: revoked in Azure DevOps and erased locally"
+step "5. git credential-azdo refresh: what the daily timer does (warn at 7 days, then regenerate)"
+git credential-azdo refresh 2>&1 | indent
+
+step "6. git credential-azdo pat revoke --org contoso: revoked in Azure DevOps and erased locally"
 git credential-azdo pat revoke --org contoso | indent
 if git -C "$work/site" fetch -q 2> "$work/fetch.err"; then echo "  fetch worked after revoke (unexpected)"; exit 1; fi
 sed 's/^/git fetch: /' "$work/fetch.err" | indent
@@ -80,4 +70,4 @@ if secret-tool search --all org contoso 2>/dev/null | grep -q '^label'; then
 fi
 echo "  keyring: no PAT for contoso; run 'git credential-azdo pat create --org contoso' for a new one"
 
-step "Done: signed in, created, cloned and pushed silently, listed, revoked."
+step "Done: signed in, created, cloned and pushed silently, listed, refreshed, revoked."

@@ -32,4 +32,7 @@ public protocol RefreshTokenStore: Sendable {
 
     /// Deletes the stored refresh token (sign-out).
     func removeRefreshToken(authority: String, tenant: String, clientID: String) throws(KeyringError)
+
+    /// The tenants a refresh token is stored for, for this authority and client.
+    func signedInTenants(authority: String, clientID: String) throws(KeyringError) -> [String]
 }

@@ -57,24 +57,39 @@ public struct Refresher: Sendable {
         do { intents = try journal.intents().filter { $0.server == server } } catch {
             report.add(.init(organization: nil, outcome: .failed(error.description)))
         }
-        let organizations: [String]
+        // One keyring search for every organization: a pass over many PATs costs about as
+        // much as a pass over one. An organization is read again only after a recovery.
+        var byOrganization: [String: [StoredCredential]] = [:]
         do {
-            organizations = Set(try store.credentials(server: server).map(\.credential.organization)
-                + intents.map(\.organization)).sorted()
+            for item in try store.credentials(server: server) {
+                byOrganization[item.credential.organization, default: []].append(item.credential)
+            }
         } catch {
             report.add(.init(organization: nil, outcome: .failed(error.description)))
             return finish(report)
         }
-        for organization in organizations {
-            for intent in intents where intent.organization == organization {
-                report.add(await recover(intent, sessions: sessions))
+        var changed = false
+        for organization in Set(byOrganization.keys).union(intents.map(\.organization)).sorted() {
+            var credentials = byOrganization[organization] ?? []
+            let pending = intents.filter { $0.organization == organization }
+            for intent in pending { report.add(await recover(intent, sessions: sessions)) }
+            if !pending.isEmpty {
+                do { credentials = try store.credentials(server: server, organization: organization).map(\.credential) } catch {
+                    report.add(.init(organization: organization, outcome: .failed(error.description)))
+                    continue
+                }
             }
-            if let entry = await review(organization, sessions: sessions) { report.add(entry) }
+            guard let entry = await review(organization, credentials, sessions: sessions) else { continue }
+            report.add(entry)
+            switch entry.outcome {
+            case .rotated, .expiryFound: changed = true
+            default: break
+            }
         }
         if let problem = await sessions.problem {
             report.signInProblem = problem
         }
-        report.nextDue = nextDue()
+        report.nextDue = nextDue(changed ? nil : byOrganization.values.flatMap { $0 })
         return finish(report)
     }
 
@@ -92,13 +107,10 @@ public struct Refresher: Sendable {
         }
     }
 
-    private func review(_ organization: String, sessions: SignInCache) async -> RefreshReport.Entry? {
-        let items: [StoredItem]
-        do { items = try store.credentials(server: server, organization: organization) } catch {
-            return .init(organization: organization, outcome: .failed(error.description))
-        }
+    private func review(_ organization: String, _ candidates: [StoredCredential], sessions: SignInCache) async
+        -> RefreshReport.Entry?
+    {
         let now = clock.now()
-        let candidates = items.map(\.credential)
         guard var current = Self.newest(candidates.filter { !$0.isExpired(at: now) }) ?? Self.newest(candidates) else {
             return nil
         }
@@ -187,10 +199,13 @@ public struct Refresher: Sendable {
 
     /// When the next pass has something to do: the earliest moment a stored PAT enters the
     /// warning or rotation window (now, if one already has), or nil without expiries.
-    private func nextDue() -> Int64? {
-        guard let items = try? store.credentials(server: server) else { return nil }
+    /// `credentials` is what the pass read, unless it changed the keyring (then nil: read again).
+    private func nextDue(_ credentials: [StoredCredential]?) -> Int64? {
+        guard let credentials = credentials ?? (try? store.credentials(server: server).map(\.credential)) else {
+            return nil
+        }
         let window = max(settings.warnDays, settings.rotateDays) * 86_400
-        return items.compactMap { $0.credential.metadata.validTo.map { max($0 - window, clock.now()) } }.min()
+        return credentials.compactMap { $0.metadata.validTo.map { max($0 - window, clock.now()) } }.min()
     }
 
     private func finish(_ report: RefreshReport) -> RefreshReport {
