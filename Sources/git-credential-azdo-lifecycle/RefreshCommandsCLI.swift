@@ -189,16 +189,6 @@ extension LifecycleCommand.RefresherTimer {
         ChildProcess.output(of: ["systemctl", "--user"] + arguments)
     }
 
-    /// This program's installed path (the `git-credential-azdo` next to this executable).
-    static var executable: String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        let me = length > 0
-            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            : CommandLine.arguments[0]
-        let directory = me.lastIndex(of: "/").map { String(me[..<$0]) } ?? "."
-        return directory + "/git-credential-azdo"
-    }
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -211,7 +201,7 @@ extension LifecycleCommand.RefresherTimer {
                 throw ExitCode(1)
             }
             for (name, text) in [
-                (SystemdUnits.serviceName, SystemdUnits.service(executable: executable)),
+                (SystemdUnits.serviceName, SystemdUnits.service(executable: InstalledExecutable.helper)),
                 (SystemdUnits.timerName, SystemdUnits.timer),
             ] {
                 if let failure = StateFile.replace(directory + "/" + name, with: Array(text.utf8)) {

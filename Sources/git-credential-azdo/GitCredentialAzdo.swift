@@ -9,8 +9,7 @@ struct GitCredentialAzdo: ParsableCommand {
         abstract: "A git credential helper for Azure DevOps PATs, kept in the Secret Service keyring.",
         discussion: """
             Configure it once:
-              git config --global credential.https://dev.azure.com.helper azdo
-              git config --global credential.https://dev.azure.com.useHttpPath true
+              git credential-azdo configure     (unconfigure removes exactly what it added)
             git then calls 'git credential-azdo get|store|erase' with its credential protocol on stdin.
 
             Managing PATs through Azure DevOps (see their --help):
@@ -22,7 +21,7 @@ struct GitCredentialAzdo: ParsableCommand {
               git credential-azdo daemon        refresh whenever due, without systemd
             """,
         version: GitCredentialAzdoVersion.current,
-        subcommands: [Get.self, Store.self, Erase.self]
+        subcommands: [Get.self, Store.self, Erase.self, Configure.self, Unconfigure.self]
     )
 
     /// Every subcommand name (and `help`); any other first argument is an unknown action.

@@ -1,3 +1,5 @@
+import AzdoCredential
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,11 +11,7 @@ enum LifecycleForwarding {
 
     /// Replaces this process with the sibling, same arguments; exits 1 with one line if it is missing.
     static func exec() -> Never {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        let me = length > 0 ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
-        let directory = me.lastIndex(of: "/").map { String(me[..<$0]) } ?? "."
-        let sibling = directory + "/git-credential-azdo-lifecycle"
+        let sibling = InstalledExecutable.sibling("git-credential-azdo-lifecycle")
         let argv = ([sibling] + CommandLine.arguments.dropFirst()).map { strdup($0) } + [nil]
         execv(sibling, argv)
         let message = "git-credential-azdo: cannot run \(sibling) (\(String(cString: strerror(errno)))); "
