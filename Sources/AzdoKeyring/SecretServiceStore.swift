@@ -42,6 +42,11 @@ public struct SecretServiceStore: CredentialStore {
         try items([KeyringAttributes.kind: KeyringAttributes.patKind, KeyringAttributes.server: server])
     }
 
+    /// Every unlocked item of this tool's PAT kind, on any server.
+    public func allCredentials() throws(KeyringError) -> [StoredItem] {
+        try items([KeyringAttributes.kind: KeyringAttributes.patKind])
+    }
+
     private func items(_ query: [String: String]) throws(KeyringError) -> [StoredItem] {
         try lockAwareSearch(query).compactMap { item in
             KeyringAttributes.credential(from: item.attributes, secret: item.secret).map {

@@ -320,6 +320,7 @@ final class HaltingStore: CredentialStore {
         try inner.credentials(server: server, organization: organization)
     }
     func credentials(server: String) throws(KeyringError) -> [StoredItem] { try inner.credentials(server: server) }
+    func allCredentials() throws(KeyringError) -> [StoredItem] { try inner.allCredentials() }
     func add(_ credential: StoredCredential) throws(KeyringError) {
         if halted { throw .failed(detail: "halted") }
         try inner.add(credential)

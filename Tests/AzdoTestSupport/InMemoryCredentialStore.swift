@@ -48,6 +48,13 @@ public final class InMemoryCredentialStore: CredentialStore {
         return items.filter { $0.credential.server == server }
     }
 
+    /// Every item, unless `failure` is set.
+    public func allCredentials() throws(KeyringError) -> [StoredItem] {
+        let (failure, items) = state.withLock { ($0.failure, $0.items) }
+        if let failure { throw failure }
+        return items
+    }
+
     /// Adds `credential`, unless `failure` is set.
     public func add(_ credential: StoredCredential) throws(KeyringError) {
         if let failure { throw failure }

@@ -172,4 +172,33 @@ struct LifecycleCLITests {
         #expect(log.contains { $0.organization == second && $0.accepted })
         #expect(log.allSatisfy { $0.tokenOrganization == nil || $0.tokenOrganization == $0.organization })
     }
+
+    @Test("status shows the stored PATs as a plain table off a terminal, and as versioned JSON")
+    func status() async throws {
+        let organization = uniqueOrganization("status")
+        let world = try EmulatorWorld(repositories: [])
+        try await world.signInAndCreate(organization)
+        #expect(try world.cli(["refresh"]).status == 0)
+
+        let table = try world.cli(["status"])
+        #expect(table.status == 0, "\(table.standardError)")
+        #expect(!table.standardOutput.contains("\u{1B}["), "no colours when stdout is not a terminal")
+        let row = try #require(table.standardOutput.split(separator: "\n").first { $0.contains(organization) })
+        #expect(row.hasPrefix("*  \(organization) (\(world.server.baseURL))  \(organization)  git-credential-azdo on "))
+        #expect(row.contains("vso.code_write") && row.contains("created") && row.contains("regenerated from "))
+        #expect(table.standardOutput.contains("last refresh: "))
+
+        let json = try world.cli(["status", "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(document["version"] as? Int == 1)
+        let pats = try #require(document["pats"] as? [[String: Any]])
+        let pat = try #require(pats.first { $0["organization"] as? String == organization })
+        #expect(pat["usedByGit"] as? Bool == true)
+        #expect(pat["source"] as? String == "created")
+        #expect([29, 30].contains(pat["daysLeft"] as? Int ?? 0), "30 days, less the seconds since it was made")
+        #expect((pat["next"] as? [String: Any])?["action"] as? String == "rotate")
+        #expect(document["refresher"] is [String: Any])
+        let secret = try #require(world.stored(organization).first?.credential.secret.value)
+        #expect(!json.standardOutput.contains(secret) && !table.standardOutput.contains(secret))
+    }
 }

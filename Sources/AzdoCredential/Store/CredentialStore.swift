@@ -7,6 +7,9 @@ public protocol CredentialStore: Sendable {
     /// Every credential stored for any organization on `server`, secrets included.
     func credentials(server: String) throws(KeyringError) -> [StoredItem]
 
+    /// Every credential this tool stored, on any server.
+    func allCredentials() throws(KeyringError) -> [StoredItem]
+
     /// Adds `credential` as a new item, leaving existing items alone.
     func add(_ credential: StoredCredential) throws(KeyringError)
 

@@ -245,9 +245,13 @@ public struct PATRotator: Sendable {
     /// The display name without an earlier rotation's ` #NONCE`.
     static func stem(_ displayName: String?) -> String {
         guard let name = displayName, !name.isEmpty else { return "git-credential-azdo" }
-        let suffix = name.suffix(10)
-        guard suffix.count == 10, suffix.hasPrefix(" #"), suffix.dropFirst(2).allSatisfy(\.isHexDigit) else { return name }
-        return String(name.dropLast(10))
+        return isRotated(name) ? String(name.dropLast(10)) : name
+    }
+
+    /// Whether `displayName` ends in a rotation's ` #NONCE` (8 hex digits).
+    static func isRotated(_ displayName: String?) -> Bool {
+        guard let suffix = displayName?.suffix(10), suffix.count == 10 else { return false }
+        return suffix.hasPrefix(" #") && suffix.dropFirst(2).allSatisfy(\.isHexDigit)
     }
 
     private static func nonce() -> String {

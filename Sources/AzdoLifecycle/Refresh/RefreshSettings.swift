@@ -28,6 +28,14 @@ public struct RefreshSettings: Sendable, Equatable {
         self.rotationDisabled = rotationDisabled
     }
 
+    /// How long before expiry a PAT is regenerated: `rotateDays`, or half its lifespan when
+    /// that is shorter, so a PAT that lives a week is not regenerated the day it is made.
+    public func rotationWindow(for metadata: PATMetadata) -> Int64 {
+        let configured = rotateDays * 86_400
+        guard let from = metadata.validFrom, let to = metadata.validTo, to > from else { return configured }
+        return min(configured, (to - from) / 2)
+    }
+
     /// Reads every `azdo.*` setting in one `git config` run.
     public static func load() -> RefreshSettings {
         parse(UserGitConfig.userEntries(matching: #"^azdo\."#))

@@ -126,7 +126,7 @@ public struct Refresher: Sendable {
         let left = validTo - now
         let managed = current.metadata.authorizationID != nil
         let mayRotate = !settings.rotationDisabled.contains(organization)
-        let window = rotationWindow(current.metadata)
+        let window = settings.rotationWindow(for: current.metadata)
         let due = left <= 0 || (managed && left <= window)
         var fix = fix(for: current, mayRotate: mayRotate, renewsOn: validTo - window)
         if due && mayRotate {
@@ -161,14 +161,6 @@ public struct Refresher: Sendable {
                 : "Azure DevOps PAT for \(credential.organization) expires soon",
             body: entry.line, urgency: expired ? .critical : .normal))
         return entry
-    }
-
-    /// How long before expiry a PAT is regenerated: `rotateDays`, or half its lifespan when
-    /// that is shorter, so a PAT that lives a week is not regenerated the day it is made.
-    private func rotationWindow(_ metadata: PATMetadata) -> Int64 {
-        let configured = settings.rotateDays * 86_400
-        guard let from = metadata.validFrom, let to = metadata.validTo, to > from else { return configured }
-        return min(configured, (to - from) / 2)
     }
 
     /// What fixes an expiring PAT that is not being regenerated right now.
