@@ -102,6 +102,14 @@ public struct SecretServiceStore: CredentialStore {
         return items
     }
 
+    /// Every unlocked item another program stored under `schema` (its `xdg:schema`), with
+    /// its attributes and secret; for importing, never for changing them.
+    public func foreignItems(schema: String) throws(KeyringError) -> [ForeignItem] {
+        let (items, locked) = try search([:], loadSecrets: true, schema: schema)
+        if items.isEmpty && locked > 0 { throw .locked }
+        return items.compactMap { item in item.secret.map { ForeignItem(attributes: item.attributes, secret: $0) } }
+    }
+
     struct FoundItem {
         var path: String
         var attributes: [String: String]
@@ -133,7 +141,7 @@ public struct SecretServiceStore: CredentialStore {
         return .failure(Failure(status: status, message: error.message.map { String(cString: $0) } ?? "unknown error"))
     }
 
-    private func search(_ query: [String: String], loadSecrets: Bool) throws(KeyringError)
+    private func search(_ query: [String: String], loadSecrets: Bool, schema: String? = nil) throws(KeyringError)
         -> (items: [FoundItem], lockedCount: Int)
     {
         var items: UnsafeMutablePointer<CAzdoSecretItem>? = nil
@@ -142,7 +150,12 @@ public struct SecretServiceStore: CredentialStore {
         defer { CAzdoSecret_items_free(items, count) }
         let status = withCAttributes(query) { pointer, queryCount in
             withError { error in
-                CAzdoSecret_search(
+                if let schema {
+                    return CAzdoSecret_search_schema(
+                        schema, pointer, queryCount, loadSecrets ? 1 : 0, Int32(timeoutMilliseconds), &items, &count,
+                        &locked, &error)
+                }
+                return CAzdoSecret_search(
                     pointer, queryCount, loadSecrets ? 1 : 0, Int32(timeoutMilliseconds), &items, &count, &locked, &error)
             }
         }

@@ -267,13 +267,13 @@ static CAzdoSecretStatus load_secrets(GDBusConnection *bus, GVariant *paths, CAz
 // One search: SearchItems, then each item's attributes, then the secrets. `*raced` is set
 // when SearchItems answered but a later call failed, which is what an item deleted in
 // between (another process replacing a PAT) looks like.
-static CAzdoSecretStatus search_once(GDBusConnection *bus, const CAzdoSecretAttribute *query, size_t query_count,
-                                     int load, int timeout_ms, CAzdoSecretItem **items, size_t *item_count,
-                                     size_t *locked_count, int *raced, CAzdoSecretError *error) {
+static CAzdoSecretStatus search_once(GDBusConnection *bus, const char *schema, const CAzdoSecretAttribute *query,
+                                     size_t query_count, int load, int timeout_ms, CAzdoSecretItem **items,
+                                     size_t *item_count, size_t *locked_count, int *raced, CAzdoSecretError *error) {
     *raced = 0;
     GVariantBuilder builder;
     g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
-    g_variant_builder_add(&builder, "{ss}", "xdg:schema", CAzdoSecret_schema_name);
+    g_variant_builder_add(&builder, "{ss}", "xdg:schema", schema);
     for (size_t i = 0; i < query_count; i++) {
         g_variant_builder_add(&builder, "{ss}", query[i].name, query[i].value);
     }
@@ -312,9 +312,17 @@ static CAzdoSecretStatus search_once(GDBusConnection *bus, const CAzdoSecretAttr
     return status;
 }
 
+// This tool's own items: the search every lookup makes.
 CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *query, size_t query_count, int load, int timeout_ms,
                                      CAzdoSecretItem **items, size_t *item_count, size_t *locked_count,
                                      CAzdoSecretError *error) {
+    return CAzdoSecret_search_schema(CAzdoSecret_schema_name, query, query_count, load, timeout_ms, items, item_count,
+                                     locked_count, error);
+}
+
+CAzdoSecretStatus CAzdoSecret_search_schema(const char *schema, const CAzdoSecretAttribute *query, size_t query_count,
+                                            int load, int timeout_ms, CAzdoSecretItem **items, size_t *item_count,
+                                            size_t *locked_count, CAzdoSecretError *error) {
     *items = NULL;
     *item_count = 0;
     *locked_count = 0;
@@ -328,7 +336,8 @@ CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *query, size_t q
     int raced = 1;
     for (int attempt = 0; attempt < 3 && raced; attempt++) {
         CAzdoSecret_error_clear(error);
-        status = search_once(bus, query, query_count, load, timeout_ms, items, item_count, locked_count, &raced, error);
+        status = search_once(bus, schema, query, query_count, load, timeout_ms, items, item_count, locked_count, &raced,
+                             error);
     }
     g_object_unref(bus);
     return status;

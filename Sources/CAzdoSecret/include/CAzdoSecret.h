@@ -76,6 +76,13 @@ CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *_Nullable query
                                      CAzdoSecretItem *_Nullable *_Nonnull items, size_t *_Nonnull item_count,
                                      size_t *_Nonnull locked_count, CAzdoSecretError *_Nonnull error);
 
+/// The same search for items of another program's `schema` (`xdg:schema`), for importing
+/// what Git Credential Manager or git's libsecret helper stored. Read only.
+CAzdoSecretStatus CAzdoSecret_search_schema(const char *_Nonnull schema, const CAzdoSecretAttribute *_Nullable query,
+                                            size_t query_count, int load_secrets, int timeout_ms,
+                                            CAzdoSecretItem *_Nullable *_Nonnull items, size_t *_Nonnull item_count,
+                                            size_t *_Nonnull locked_count, CAzdoSecretError *_Nonnull error);
+
 /// Wipes every secret in `items`, then frees the array and everything it owns.
 void CAzdoSecret_items_free(CAzdoSecretItem *_Nullable items, size_t count);
 
