@@ -277,6 +277,10 @@ public final class Emulator: HTTPTransport {
         return !write && scopes.contains("vso.code")
     }
 
+    /// The emulator's current time (its clock plus the `/_emulator/clock` offset), for the
+    /// `Date` header of its answers.
+    public var time: Int64 { now() }
+
     // MARK: - Shared state access for the PAT API (Emulator+PATAPI.swift)
 
     func withState<T: Sendable>(_ body: (inout sending EmulatorState) -> sending T) -> T { state.withLock(body) }

@@ -84,11 +84,21 @@ final class EmulatorHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
+    /// `Sun, 06 Nov 1994 08:49:37 GMT` for Unix seconds.
+    static func httpDate(_ seconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
     private func reply(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: HTTPResponse) {
         do {
             var responseHeaders = HTTPHeaders()
             for (name, value) in response.headers { responseHeaders.add(name: name, value: value) }
             responseHeaders.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+            responseHeaders.replaceOrAdd(name: "Date", value: Self.httpDate(emulator.time))
             let keepAlive = head.isKeepAlive
             if !keepAlive { responseHeaders.replaceOrAdd(name: "Connection", value: "close") }
             context.write(

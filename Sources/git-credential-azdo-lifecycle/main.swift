@@ -10,7 +10,9 @@ struct LifecycleCommand: AsyncParsableCommand {
         commandName: "git-credential-azdo",
         abstract: "Sign in to Microsoft Entra and manage Azure DevOps PATs.",
         version: GitCredentialAzdoVersion.current,
-        subcommands: [Login.self, PAT.self, Status.self, Import.self, Refresh.self, Daemon.self, RefresherTimer.self]
+        subcommands: [
+            Login.self, PAT.self, Status.self, Doctor.self, Import.self, Refresh.self, Daemon.self, RefresherTimer.self,
+        ]
     )
 }
 

@@ -4,10 +4,11 @@ import AzdoCredential
 import Glibc
 #endif
 
-/// Hands `login`, `pat`, `status`, `import`, `refresh`, `daemon` and `refresher` to `git-credential-azdo-lifecycle`, found next to this executable.
+/// Hands the commands that are not git's (`login`, `pat`, `status`, `doctor`, `import`,
+/// `refresh`, `daemon`, `refresher`) to `git-credential-azdo-lifecycle`, found next to this executable.
 enum LifecycleForwarding {
     /// The commands the sibling executable owns.
-    static let commands: Set<String> = ["login", "pat", "status", "import", "refresh", "daemon", "refresher"]
+    static let commands: Set<String> = ["login", "pat", "status", "doctor", "import", "refresh", "daemon", "refresher"]
 
     /// Replaces this process with the sibling, same arguments; exits 1 with one line if it is missing.
     static func exec() -> Never {
