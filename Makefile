@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: libsecret and glib headers. Tests, demo and benchmark: a headless Secret Service
 # (gnome-keyring, dbus), secret-tool, git, python3 for the test git server, hyperfine.
 APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecret-tools dbus \
-	git python3 python3-gi gir1.2-glib-2.0 hyperfine
+	git python3 python3-gi gir1.2-glib-2.0 hyperfine groff-base
 RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
 

@@ -49,10 +49,19 @@ let package = Package(
             ]),
         // The Secret Service store behind the `CredentialStore` seam.
         .target(name: "AzdoKeyring", dependencies: ["AzdoCredential", "CAzdoSecret"]),
+        // git's actions and configure/unconfigure, shared by both executables so the
+        // lifecycle one can describe the whole command tree (completions, manual).
+        .target(
+            name: "AzdoHelperCommands",
+            dependencies: [
+                "AzdoCredential", "AzdoKeyring",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "git-credential-azdo",
             dependencies: [
-                "AzdoCredential", "AzdoKeyring",
+                "AzdoCredential", "AzdoHelperCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "git-credential-azdo-lifecycle",
             dependencies: [
-                "AzdoCredential", "AzdoKeyring", "AzdoLifecycle", "AzdoNetwork",
+                "AzdoCredential", "AzdoHelperCommands", "AzdoKeyring", "AzdoLifecycle", "AzdoNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

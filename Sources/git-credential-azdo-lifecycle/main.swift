@@ -1,16 +1,19 @@
 import ArgumentParser
 import AzdoCredential
+import AzdoHelperCommands
 
-/// `git-credential-azdo login|pat|refresh|daemon|refresher …`: the commands that talk to
-/// Azure DevOps and Entra.
-/// They live in their own executable, which `git-credential-azdo` execs, so the networking
-/// stack never loads when git calls `get`, `store` or `erase` (it costs ~2 ms per start).
+/// `git-credential-azdo login|pat|status|doctor|import|refresh|daemon|refresher …`.
+/// These commands live in their own executable, which `git-credential-azdo` execs, so the
+/// networking stack never loads when git calls `get`, `store` or `erase` (it costs ~2 ms per
+/// start). The root also carries the helper's own commands, so this executable describes the
+/// whole tree for `--help`, shell completions and the manual.
 struct LifecycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git-credential-azdo",
-        abstract: "Sign in to Microsoft Entra and manage Azure DevOps PATs.",
+        abstract: GitCredentialAzdo.configuration.abstract,
+        discussion: GitCredentialAzdo.configuration.discussion,
         version: GitCredentialAzdoVersion.current,
-        subcommands: [
+        subcommands: GitCredentialAzdo.helperSubcommands + [
             Login.self, PAT.self, Status.self, Doctor.self, Import.self, Refresh.self, Daemon.self, RefresherTimer.self,
         ]
     )

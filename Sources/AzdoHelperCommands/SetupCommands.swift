@@ -19,8 +19,8 @@ struct ScopeOption: ParsableArguments {
 
 extension GitCredentialAzdo {
     /// `configure`: make git use this helper for Azure DevOps.
-    struct Configure: ParsableCommand {
-        static let configuration = CommandConfiguration(
+    public struct Configure: ParsableCommand {
+        public static let configuration = CommandConfiguration(
             commandName: "configure",
             abstract: "Make git use git-credential-azdo for dev.azure.com and *.visualstudio.com, and only there.",
             discussion: """
@@ -32,7 +32,9 @@ extension GitCredentialAzdo {
 
         @OptionGroup var scope: ScopeOption
 
-        func run() throws {
+        public init() {}
+
+        public func run() throws {
             let configurator = try scope.configurator()
             do {
                 let changed = try configurator.configure()
@@ -45,13 +47,15 @@ extension GitCredentialAzdo {
     }
 
     /// `unconfigure`: undo `configure`.
-    struct Unconfigure: ParsableCommand {
-        static let configuration = CommandConfiguration(
+    public struct Unconfigure: ParsableCommand {
+        public static let configuration = CommandConfiguration(
             commandName: "unconfigure", abstract: "Remove exactly what `configure` added to git's config.")
 
         @OptionGroup var scope: ScopeOption
 
-        func run() throws {
+        public init() {}
+
+        public func run() throws {
             let configurator = try scope.configurator()
             do {
                 let changed = try configurator.unconfigure()
