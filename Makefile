@@ -1,5 +1,11 @@
 # git-credential-azdo. `make help` lists the targets.
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+SYSTEMDUSERDIR ?= $(PREFIX)/lib/systemd/user
+DESTDIR ?=
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: libsecret and glib headers. Tests, demo and benchmark: a headless Secret Service
@@ -9,12 +15,14 @@ APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecre
 RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
 
-.PHONY: help deps build release helper emulator test demo bench clean
+.PHONY: help deps build release helper emulator completions install uninstall test demo bench clean
 
 help:
 	@echo "make deps     install the Debian packages needed to build, test and benchmark"
 	@echo "make build    debug build"
 	@echo "make release  release builds with the static Swift runtime (.build/release/git-credential-azdo{,-lifecycle})"
+	@echo "make install  install into \$$(DESTDIR)\$$(PREFIX) (default /usr/local): binaries, man page, completions, systemd units"
+	@echo "make uninstall  remove what make install installed"
 	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring"
 	@echo "make demo     demo against the emulator: login, pat create, silent clone and push, list, revoke"
 	@echo "make bench    get/fill latency against git's C libsecret helper; refresh over 200 PATs; daemon idle RSS"
@@ -36,6 +44,37 @@ helper:
 test:
 	$(SWIFT) build --build-tests
 	$(KEYRING) --notifications $(SWIFT) test --skip-build
+
+# bash, zsh and fish completions, from the argument parser's description of every command.
+completions: release
+	mkdir -p .build/completions
+	for shell in bash zsh fish; do \
+		.build/release/git-credential-azdo-lifecycle --generate-completion-script $$shell > .build/completions/$$shell || exit 1; \
+	done
+
+# git runs $(BINDIR)/git-credential-azdo; it execs the lifecycle executable from
+# $(LIBEXECDIR)/git-credential-azdo for every command that is not git's.
+install: release completions
+	install -D -m 755 .build/release/git-credential-azdo $(DESTDIR)$(BINDIR)/git-credential-azdo
+	install -D -m 755 .build/release/git-credential-azdo-lifecycle \
+		$(DESTDIR)$(LIBEXECDIR)/git-credential-azdo/git-credential-azdo-lifecycle
+	install -D -m 644 Packaging/man/git-credential-azdo.1 $(DESTDIR)$(MANDIR)/man1/git-credential-azdo.1
+	install -D -m 644 .build/completions/bash $(DESTDIR)$(DATADIR)/bash-completion/completions/git-credential-azdo
+	install -D -m 644 .build/completions/zsh $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_git-credential-azdo
+	install -D -m 644 .build/completions/fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/git-credential-azdo.fish
+	for unit in Packaging/systemd/*; do \
+		sed 's|/usr/bin/git-credential-azdo|$(BINDIR)/git-credential-azdo|' $$unit > .build/$$(basename $$unit) && \
+		install -D -m 644 .build/$$(basename $$unit) $(DESTDIR)$(SYSTEMDUSERDIR)/$$(basename $$unit) || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/git-credential-azdo $(DESTDIR)$(MANDIR)/man1/git-credential-azdo.1
+	rm -rf $(DESTDIR)$(LIBEXECDIR)/git-credential-azdo
+	rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/git-credential-azdo \
+		$(DESTDIR)$(DATADIR)/zsh/vendor-completions/_git-credential-azdo \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/git-credential-azdo.fish
+	rm -f $(DESTDIR)$(SYSTEMDUSERDIR)/git-credential-azdo-refresh.service \
+		$(DESTDIR)$(SYSTEMDUSERDIR)/git-credential-azdo-refresh.timer
 
 # The emulator plays Azure DevOps and Entra for the demo and the benchmarks; it is never installed.
 emulator:

@@ -5,14 +5,15 @@ import Glibc
 #endif
 
 /// Hands the commands that are not git's (`login`, `pat`, `status`, `doctor`, `import`,
-/// `refresh`, `daemon`, `refresher`) to `git-credential-azdo-lifecycle`, found next to this executable.
+/// `refresh`, `daemon`, `refresher`) to `git-credential-azdo-lifecycle`, found next to this executable
+/// or in `PREFIX/libexec/git-credential-azdo/` (see `InstalledExecutable.lifecycle`).
 enum LifecycleForwarding {
     /// The commands the sibling executable owns.
     static let commands: Set<String> = ["login", "pat", "status", "doctor", "import", "refresh", "daemon", "refresher"]
 
     /// Replaces this process with the sibling, same arguments; exits 1 with one line if it is missing.
     static func exec() -> Never {
-        let sibling = InstalledExecutable.sibling("git-credential-azdo-lifecycle")
+        let sibling = InstalledExecutable.lifecycle
         let argv = ([sibling] + CommandLine.arguments.dropFirst()).map { strdup($0) } + [nil]
         execv(sibling, argv)
         let message = "git-credential-azdo: cannot run \(sibling) (\(String(cString: strerror(errno)))); "

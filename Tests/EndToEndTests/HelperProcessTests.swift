@@ -110,9 +110,29 @@ struct HelperProcessTests {
         #expect(result.status == 1)
         #expect(result.standardOutput.isEmpty)
         #expect(result.errorLines == [
-            "git-credential-azdo: cannot run \(directory.path)/git-credential-azdo-lifecycle "
+            "git-credential-azdo: cannot run \(directory.path)/../libexec/git-credential-azdo/git-credential-azdo-lifecycle "
                 + "(No such file or directory); reinstall git-credential-azdo"
         ])
+    }
+
+    @Test("installed as make install lays it out (bin and libexec), the commands are found and units name bin/")
+    func installedLayout() throws {
+        let prefix = try TestPaths.temporaryDirectory("prefix")
+        let bin = prefix.appendingPathComponent("bin"), libexec = prefix.appendingPathComponent("libexec/git-credential-azdo")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: libexec, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestPaths.helper, to: bin.appendingPathComponent("git-credential-azdo"))
+        try FileManager.default.copyItem(
+            at: TestPaths.productsDirectory.appendingPathComponent("git-credential-azdo-lifecycle"),
+            to: libexec.appendingPathComponent("git-credential-azdo-lifecycle"))
+        let home = try TestPaths.temporaryDirectory("prefix-home")
+        let environment = ["HOME": home.path, "PATH": "/usr/bin:/bin"]
+        let help = try ProcessRunner.run(bin.appendingPathComponent("git-credential-azdo"), ["pat", "--help"], environment: environment)
+        #expect(help.status == 0 && help.standardOutput.contains("create"), "\(help.standardError)")
+        _ = try ProcessRunner.run(bin.appendingPathComponent("git-credential-azdo"), ["refresher", "enable"], environment: environment)
+        let service = try String(
+            contentsOf: home.appendingPathComponent(".config/systemd/user/git-credential-azdo-refresh.service"), encoding: .utf8)
+        #expect(service.contains("ExecStart=\(bin.path)/git-credential-azdo refresh\n"))
     }
 
     @Test("CI runs the keyring tests inside the private session instead of skipping them")

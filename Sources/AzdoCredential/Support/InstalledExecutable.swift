@@ -20,6 +20,28 @@ public enum InstalledExecutable {
         return directory + "/" + name
     }
 
-    /// `git-credential-azdo`, the helper git runs, in this installation.
-    public static var helper: String { sibling("git-credential-azdo") }
+    /// `git-credential-azdo`, the helper git runs, in this installation: this executable,
+    /// its sibling, or, from `PREFIX/libexec/git-credential-azdo/`, `PREFIX/bin/`'s.
+    public static var helper: String {
+        let me = current
+        if me.hasSuffix("/git-credential-azdo") { return me }
+        let beside = sibling("git-credential-azdo")
+        if access(beside, X_OK) == 0 { return beside }
+        return resolved(sibling("../../bin/git-credential-azdo"))
+    }
+
+    /// `path` without `..` components, when it exists.
+    static func resolved(_ path: String) -> String {
+        guard let real = realpath(path, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    /// `git-credential-azdo-lifecycle`, which runs every command git does not: next to the
+    /// helper (a build directory), else in `PREFIX/libexec/git-credential-azdo/` (installed).
+    public static var lifecycle: String {
+        let beside = sibling("git-credential-azdo-lifecycle")
+        if access(beside, X_OK) == 0 { return beside }
+        return sibling("../libexec/git-credential-azdo/git-credential-azdo-lifecycle")
+    }
 }
