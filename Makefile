@@ -15,7 +15,7 @@ APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecre
 RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
 
-.PHONY: help deps build release helper emulator completions install uninstall test demo bench clean
+.PHONY: help deps build release helper emulator completions install uninstall install-check test demo bench clean
 
 help:
 	@echo "make deps     install the Debian packages needed to build, test and benchmark"
@@ -44,6 +44,12 @@ helper:
 test:
 	$(SWIFT) build --build-tests
 	$(KEYRING) --notifications $(SWIFT) test --skip-build
+	$(MAKE) install-check
+
+# make install into a scratch DESTDIR, the installed binary from a clean shell, make uninstall.
+install-check: release completions
+	$(SWIFT) build --product azdo-emulator
+	$(KEYRING) Tests/Support/install-check.sh
 
 # bash, zsh and fish completions, from the argument parser's description of every command.
 completions: release
