@@ -11,11 +11,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: libsecret and glib headers. Tests, demo and benchmark: a headless Secret Service
 # (gnome-keyring, dbus), secret-tool, git, python3 for the test git server, hyperfine.
 APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecret-tools dbus \
-	git python3 python3-gi gir1.2-glib-2.0 hyperfine groff-base
+	git python3 python3-gi gir1.2-glib-2.0 hyperfine groff-base debhelper lintian man-db
 RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
 
-.PHONY: help deps build release helper emulator completions install uninstall install-check test demo bench clean
+.PHONY: help deps build release helper emulator completions install uninstall install-check deb deb-check test demo bench clean
 
 help:
 	@echo "make deps     install the Debian packages needed to build, test and benchmark"
@@ -23,6 +23,7 @@ help:
 	@echo "make release  release builds with the static Swift runtime (.build/release/git-credential-azdo{,-lifecycle})"
 	@echo "make install  install into \$$(DESTDIR)\$$(PREFIX) (default /usr/local): binaries, man page, completions, systemd units"
 	@echo "make uninstall  remove what make install installed"
+	@echo "make deb     a Debian package in .build/deb (debhelper), checked by lintian"
 	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring"
 	@echo "make demo     demo against the emulator: login, pat create, silent clone and push, list, revoke"
 	@echo "make bench    get/fill latency against git's C libsecret helper; refresh over 200 PATs; daemon idle RSS"
@@ -44,7 +45,7 @@ helper:
 test:
 	$(SWIFT) build --build-tests
 	$(KEYRING) --notifications $(SWIFT) test --skip-build
-	$(MAKE) install-check
+	$(MAKE) install-check deb-check
 
 # make install into a scratch DESTDIR, the installed binary from a clean shell, make uninstall.
 install-check: release completions
@@ -57,6 +58,8 @@ completions: release
 	for shell in bash zsh fish; do \
 		.build/release/git-credential-azdo-lifecycle --generate-completion-script $$shell > .build/completions/$$shell || exit 1; \
 	done
+	# bash-completion sources these files; a #! line would only mislead.
+	sed -i '1{/^#!/d}' .build/completions/bash
 
 # git runs $(BINDIR)/git-credential-azdo; it execs the lifecycle executable from
 # $(LIBEXECDIR)/git-credential-azdo for every command that is not git's.
@@ -81,6 +84,30 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/git-credential-azdo.fish
 	rm -f $(DESTDIR)$(SYSTEMDUSERDIR)/git-credential-azdo-refresh.service \
 		$(DESTDIR)$(SYSTEMDUSERDIR)/git-credential-azdo-refresh.timer
+
+# A Debian package from Packaging/debian with debhelper, into .build/deb; lintian checks it.
+# dpkg-buildpackage wants ./debian, so it is a link for the duration of the build.
+deb:
+	mkdir -p .build/deb
+	ln -sfn Packaging/debian debian
+	dpkg-buildpackage -b -us -uc \
+		--buildinfo-option=-u.build/deb --buildinfo-option=-O.build/deb/git-credential-azdo.buildinfo \
+		--changes-option=-u.build/deb --changes-option=-O.build/deb/git-credential-azdo.changes; \
+		status=$$?; rm -rf debian Packaging/debian/git-credential-azdo Packaging/debian/.debhelper \
+		Packaging/debian/files Packaging/debian/*.substvars Packaging/debian/debhelper-build-stamp; exit $$status
+	lintian --fail-on error,warning --suppress-tags-from-file Packaging/debian/lintian-explained .build/deb/*.deb
+
+# The package's files in a scratch root, used from a clean shell against the emulator; then
+# dpkg -i of the package on this machine, the installed binary run, and dpkg -r.
+deb-check: deb
+	$(SWIFT) build --product azdo-emulator
+	$(KEYRING) Tests/Support/install-check.sh --deb .build/deb/git-credential-azdo_*_*.deb
+	$(SUDO) dpkg -i .build/deb/git-credential-azdo_*_*.deb
+	env -i HOME=$$(mktemp -d) PATH=/usr/bin:/bin git credential-azdo --version
+	env -i HOME=$$(mktemp -d) PATH=/usr/bin:/bin git-credential-azdo doctor --offline | grep -q "^FAIL  session bus"
+	man -w git-credential-azdo >/dev/null
+	$(SUDO) dpkg -r git-credential-azdo
+	! test -e /usr/bin/git-credential-azdo
 
 # The emulator plays Azure DevOps and Entra for the demo and the benchmarks; it is never installed.
 emulator:

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# install-check.sh: `make install` into a scratch DESTDIR, then use the installed binary from
-# a clean shell (env -i) against the emulator: configure, sign in, create a PAT, clone,
-# status, doctor, unconfigure; then `make uninstall` must leave nothing behind.
-# Runs inside keyring-session.sh (make install-check); needs the debug emulator built.
+# install-check.sh [--deb FILE]: install into a scratch root (`make install DESTDIR=…`, or
+# with --deb the package's files via dpkg-deb -x), then use the installed binary from a clean
+# shell (env -i) against the emulator: configure, sign in, create a PAT, clone, status,
+# doctor, unconfigure. After `make install`, `make uninstall` must leave nothing behind.
+# Runs inside keyring-session.sh (make install-check, make deb-check); needs the debug
+# emulator built.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -14,9 +16,17 @@ cleanup() { stop_emulator; rm -rf "$work"; }
 trap cleanup EXIT
 fail() { echo "install-check: $*" >&2; exit 1; }
 
-make -s -C "$top" install DESTDIR="$work/root" PREFIX=/usr >/dev/null
+deb=
+[ "${1:-}" = --deb ] && deb=$(readlink -f "$2")
+if [ -n "$deb" ]; then
+  dpkg-deb -x "$deb" "$work/root"
+else
+  make -s -C "$top" install DESTDIR="$work/root" PREFIX=/usr >/dev/null
+fi
+man=usr/share/man/man1/git-credential-azdo.1
+[ -n "$deb" ] && man=$man.gz
 for file in usr/bin/git-credential-azdo usr/libexec/git-credential-azdo/git-credential-azdo-lifecycle \
-  usr/share/man/man1/git-credential-azdo.1 usr/share/bash-completion/completions/git-credential-azdo \
+  $man usr/share/bash-completion/completions/git-credential-azdo \
   usr/share/zsh/vendor-completions/_git-credential-azdo usr/share/fish/vendor_completions.d/git-credential-azdo.fish \
   usr/lib/systemd/user/git-credential-azdo-refresh.service usr/lib/systemd/user/git-credential-azdo-refresh.timer; do
   [ -s "$work/root/$file" ] || fail "make install did not install /$file"
@@ -55,6 +65,10 @@ clean git credential-azdo status | grep -q "^\*  contoso" || fail "status"
 clean git credential-azdo doctor --offline > "$work/doctor.out" || true
 grep -q "^ok    keyring: " "$work/doctor.out" || fail "doctor: $(cat "$work/doctor.out")"
 clean git credential-azdo unconfigure | grep -q "^unconfigured" || fail "unconfigure"
+if [ -n "$deb" ]; then
+  echo "install-check: the package's files, used from a clean shell, work"
+  exit 0
+fi
 make -s -C "$top" uninstall DESTDIR="$work/root" PREFIX=/usr
 left=$(find "$work/root" -type f | wc -l)
 [ "$left" = 0 ] || fail "make uninstall left $left files: $(find "$work/root" -type f)"
