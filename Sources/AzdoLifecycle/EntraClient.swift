@@ -109,12 +109,17 @@ public struct EntraClient: Sendable {
 
     /// Polls until the user finishes: waits `interval` between polls, 5 s longer after each
     /// `slow_down`, and gives up when the code expires.
-    public func waitForSignIn(_ challenge: DeviceCodeChallenge) async throws(EntraError) -> EntraTokens {
+    public func waitForSignIn(_ challenge: DeviceCodeChallenge, progress: any ProgressDisplay = NoProgress())
+        async throws(EntraError) -> EntraTokens
+    {
         var interval = challenge.interval
         var waited = 0
+        defer { progress.clear() }
         while waited < challenge.expiresIn {
             await sleeper.sleep(seconds: interval)
             waited += interval
+            let left = challenge.expiresIn - waited
+            progress.show("waiting for the sign-in… (the code expires in \(left / 60):\(left % 60 < 10 ? "0" : "")\(left % 60))")
             do {
                 return try await tokens([
                     ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),

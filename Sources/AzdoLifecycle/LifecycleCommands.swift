@@ -11,13 +11,15 @@ public struct LifecycleCommands: Sendable {
     private let clock: any WallClock
     private let sleeper: any RetrySleeper
     private let diagnostics: any DiagnosticSink
+    private let progress: any ProgressDisplay
 
-    /// Creates the commands.
+    /// Creates the commands; `progress` shows the wait for a sign-in.
     public init(
         settings: LifecycleSettings, transport: any HTTPTransport, credentials: any CredentialStore,
         refreshTokens: any RefreshTokenStore, clock: any WallClock, sleeper: any RetrySleeper,
-        diagnostics: any DiagnosticSink
+        diagnostics: any DiagnosticSink, progress: any ProgressDisplay = NoProgress()
     ) {
+        self.progress = progress
         self.settings = settings
         self.transport = transport
         self.credentials = credentials
@@ -57,7 +59,7 @@ public struct LifecycleCommands: Sendable {
         do { challenge = try await entra.startDeviceCode() } catch { throw .entra(error) }
         diagnostics.report(challenge.message)
         let tokens: EntraTokens
-        do { tokens = try await entra.waitForSignIn(challenge) } catch { throw .entra(error) }
+        do { tokens = try await entra.waitForSignIn(challenge, progress: progress) } catch { throw .entra(error) }
         guard let refreshToken = tokens.refreshToken else { throw .entra(.malformedResponse) }
         do {
             try refreshTokens.saveRefreshToken(StoredRefreshToken(

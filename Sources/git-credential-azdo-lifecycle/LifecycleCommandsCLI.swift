@@ -23,7 +23,7 @@ enum LifecycleWiring {
             settings: settings,
             transport: verbose ? TracingTransport(wrapping: network, sink: StandardErrorSink()) : network,
             credentials: keyring, refreshTokens: keyring, clock: SystemClock(), sleeper: TaskSleeper(),
-            diagnostics: StandardErrorSink())
+            diagnostics: StandardErrorSink(), progress: TerminalProgress())
         guard let organization else { return commands }
         return await commands.discoveringTenant(of: organization, onlyIfSignedIn: onlyIfSignedIn)
     }

@@ -47,11 +47,14 @@ final class RefreshWorld: Sendable {
         } catch { throw .entra(error) }
     }
 
-    func refresher(_ settings: RefreshSettings = RefreshSettings(), journal: (any RotationJournal)? = nil) -> Refresher {
+    func refresher(
+        _ settings: RefreshSettings = RefreshSettings(), journal: (any RotationJournal)? = nil,
+        progress: any ProgressDisplay = NoProgress()
+    ) -> Refresher {
         Refresher(
             store: store, journal: journal ?? self.journal, signIn: { organization throws(SignInError) in
                 try await self.client(organization, attempts: 1)
-            }, clock: clock, notifier: notifier, diagnostics: sink, settings: settings, server: base)
+            }, clock: clock, notifier: notifier, diagnostics: sink, settings: settings, server: base, progress: progress)
     }
 
     /// A PAT created through the API and stored, as `pat create` does it.
@@ -95,6 +98,15 @@ struct RefresherTests {
             Issue.record("not rotated at half its lifespan")
             return
         }
+    }
+
+    @Test("a pass shows which organization it is at, then clears the line")
+    func progress() async throws {
+        try await world.createPAT("contoso", days: 30)
+        try await world.createPAT("fabrikam", days: 30)
+        let progress = RecordingProgress()
+        _ = await world.refresher(progress: progress).run()
+        #expect(progress.events == ["refresh: contoso (1 of 2)", "refresh: fabrikam (2 of 2)", "<clear>"])
     }
 
     @Test("8 days from expiry nothing happens; at 7 days with rotation off, a warning and a notification")
@@ -367,4 +379,12 @@ struct HaltingTransport: HTTPTransport {
         if halt.halted { throw .connectionFailed(detail: "halted") }
         return try await inner.send(request)
     }
+}
+
+/// Records what a progress display was asked to show.
+final class RecordingProgress: ProgressDisplay {
+    private let recorded = Mutex<[String]>([])
+    var events: [String] { recorded.withLock { $0 } }
+    func show(_ text: String) { recorded.withLock { $0.append(text) } }
+    func clear() { recorded.withLock { $0.append("<clear>") } }
 }

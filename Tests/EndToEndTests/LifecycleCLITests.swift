@@ -19,6 +19,7 @@ struct LifecycleCLITests {
         let login = try await world.login()
         #expect(login.status == 0)
         #expect(login.standardError.contains("signed in"))
+        #expect(!login.standardError.contains("\u{1B}["), "no progress line when stderr is not a terminal")
 
         let create = try world.cli(["pat", "create", "--org", organization, "--days", "7"])
         #expect(create.status == 0, "\(create.standardError)")
@@ -200,5 +201,31 @@ struct LifecycleCLITests {
         #expect(document["refresher"] is [String: Any])
         let secret = try #require(world.stored(organization).first?.credential.secret.value)
         #expect(!json.standardOutput.contains(secret) && !table.standardOutput.contains(secret))
+    }
+
+    @Test("at a terminal, login shows how long the code stays valid while it waits, on one redrawn line")
+    func progressAtTerminal() async throws {
+        let world = try EmulatorWorld(repositories: [])
+        let output = try TestPaths.temporaryDirectory("pty").appendingPathComponent("output")
+        #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
+        let login = Process()
+        login.executableURL = TestPaths.supportScript("pty-run.py")
+        login.arguments = [output.path, TestPaths.helper.path, "login"]
+        login.environment = world.environment.merging(["TERM": "xterm"]) { $1 }
+        login.standardInput = FileHandle.nullDevice
+        try login.run()
+        var text = ""
+        for _ in 0..<200 where !text.contains("waiting for the sign-in") {
+            try await Task.sleep(for: .milliseconds(50))
+            text = String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self)
+        }
+        let marker = try #require(text.range(of: "enter the code "))
+        let code = String(text[marker.upperBound...].prefix { !$0.isWhitespace })
+        try await world.control("approve?user_code=\(code)")
+        login.waitUntilExit()
+        #expect(login.terminationStatus == 0)
+        text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
+        #expect(text.contains("\r\u{1B}[Kwaiting for the sign-in… (the code expires in 14:"))
+        #expect(text.contains("\r\u{1B}[Kgit-credential-azdo: signed in"), "the progress line is erased before the result")
     }
 }

@@ -29,13 +29,15 @@ public struct Refresher: Sendable {
     private let settings: RefreshSettings
     private let server: String
     private let rotator: PATRotator
+    private let progress: any ProgressDisplay
 
     /// Creates a refresher for the PATs stored under `server`.
     public init(
         store: any CredentialStore, journal: any RotationJournal, signIn: @escaping SignIn, clock: any WallClock,
         notifier: any Notifier, diagnostics: any DiagnosticSink, settings: RefreshSettings, server: String,
-        observer: (any RotationObserver)? = nil
+        observer: (any RotationObserver)? = nil, progress: any ProgressDisplay = NoProgress()
     ) {
+        self.progress = progress
         self.store = store
         self.journal = journal
         self.signIn = signIn
@@ -69,7 +71,9 @@ public struct Refresher: Sendable {
             return finish(report)
         }
         var changed = false
-        for organization in Set(byOrganization.keys).union(intents.map(\.organization)).sorted() {
+        let organizations = Set(byOrganization.keys).union(intents.map(\.organization)).sorted()
+        for (index, organization) in organizations.enumerated() {
+            progress.show("refresh: \(organization) (\(index + 1) of \(organizations.count))")
             var credentials = byOrganization[organization] ?? []
             let pending = intents.filter { $0.organization == organization }
             for intent in pending { report.add(await recover(intent, sessions: sessions)) }
@@ -86,6 +90,7 @@ public struct Refresher: Sendable {
             default: break
             }
         }
+        progress.clear()
         if let problem = await sessions.problem {
             report.signInProblem = problem
         }
