@@ -69,7 +69,7 @@ public struct CredentialMigration: Sendable {
             request.passwordExpiryUTC = lines.dropFirst().first { $0.hasPrefix("password_expiry_utc=") }
                 .flatMap { Int64($0.dropFirst("password_expiry_utc=".count)) }
             guard case .target(let target) = resolver.resolve(request, diagnostics: NoDiagnostics()) else {
-                outcome.skipped.append("\(request.host ?? "?"): not Azure DevOps")
+                outcome.skipped.append("\(DisplayText.quoted(request.host ?? "?")): not Azure DevOps")
                 continue
             }
             // GCM's OAuth mode stores Entra access tokens (JWTs, "eyJ…"), which expire within
