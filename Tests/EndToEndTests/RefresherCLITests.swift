@@ -118,24 +118,30 @@ struct RefresherCLITests {
             refresher.environment = world.environment
             refresher.standardError = FileHandle.nullDevice
             try refresher.run()
-            let input = "protocol=http\nhost=\(world.server.host)\npath=\(organization)/p/_git/r\n\n"
-            let deadline = Date().addingTimeInterval(2.5)
-            let results = try await withThrowingTaskGroup(of: [String].self) { group in
-                for _ in 0..<16 {
-                    group.addTask {
-                        var outputs: [String] = []
-                        while Date() < deadline {
-                            let fill = try world.sandbox.git(["credential", "fill"], input: input)
-                            outputs.append(fill.status == 0 ? fill.standardOutput : "FAILED: \(fill.standardError)")
-                        }
-                        return outputs
-                    }
-                }
-                return try await group.reduce(into: []) { $0 += $1 }
+            // 16 shell loops, each a real process tree, so the fills truly run at once (test
+            // tasks would share the two cooperative threads of a 2-core machine).
+            let outputs = try TestPaths.temporaryDirectory("fills")
+            var environment = world.sandbox.environment
+            environment["FILL_INPUT"] = "protocol=http\nhost=\(world.server.host)\npath=\(organization)/p/_git/r\n\n"
+            let loops = try ProcessRunner.run(
+                command: "bash",
+                ["-c", #"""
+                    end=$((SECONDS + 3))
+                    for i in $(seq 16); do
+                      ( n=0; while [ "$SECONDS" -lt "$end" ] || [ "$n" -lt 2 ]; do
+                          printf "$FILL_INPUT" | git credential fill > "fill.$i.$n" 2>&1 || echo "FAILED $?" >> "fill.$i.$n"
+                          n=$((n + 1))
+                        done ) &
+                    done
+                    wait
+                    """#], environment: environment, directory: outputs)
+            #expect(loops.status == 0, "\(loops.standardError)")
+            let results = try FileManager.default.contentsOfDirectory(atPath: outputs.path).map {
+                try String(contentsOf: outputs.appendingPathComponent($0), encoding: .utf8)
             }
             refresher.waitUntilExit()
             #expect(refresher.terminationStatus == 0)
-            #expect(results.count >= 16)
+            #expect(results.count >= 32)
             let passwords = results.compactMap { $0.split(separator: "\n").first { $0.hasPrefix("password=") } }
             #expect(passwords.count == results.count, "every fill got a PAT: \(results.filter { !$0.contains("password=") })")
             seen.formUnion(passwords.map(String.init))
