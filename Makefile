@@ -15,7 +15,7 @@ APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecre
 RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
 
-.PHONY: help deps build release helper emulator completions install uninstall install-check deb deb-check deb-install-check test demo bench clean
+.PHONY: help deps build release helper emulator completions install uninstall install-check deb deb-check deb-install-check fuzz test demo bench clean
 
 help:
 	@echo "make deps     install the Debian packages needed to build, test and benchmark"
@@ -26,6 +26,7 @@ help:
 	@echo "make deb     a Debian package in .build/deb (debhelper), checked by lintian"
 	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring"
 	@echo "make demo     demo against the emulator: login, pat create, silent clone and push, list, revoke"
+	@echo "make fuzz     libFuzzer on the protocol parser and the PAT API JSON (FUZZ_SECONDS each, default 300)"
 	@echo "make bench    get/fill latency against git's C libsecret helper; refresh over 200 PATs; daemon idle RSS"
 
 deps:
@@ -46,6 +47,7 @@ test:
 	$(SWIFT) build --build-tests
 	$(KEYRING) --notifications $(SWIFT) test --skip-build
 	$(MAKE) install-check deb-check
+	$(MAKE) fuzz FUZZ_SECONDS=15
 	if [ "$$CI" = true ]; then $(MAKE) deb-install-check; else echo "make test: dpkg -i of the package runs in CI only (make deb-install-check)"; fi
 
 # make install into a scratch DESTDIR, the installed binary from a clean shell, make uninstall.
@@ -112,6 +114,19 @@ deb-install-check: deb
 	man -w git-credential-azdo >/dev/null
 	$(SUDO) dpkg -r git-credential-azdo
 	! test -e /usr/bin/git-credential-azdo
+
+# libFuzzer on the credential protocol parser and the PAT API's JSON answers, FUZZ_SECONDS
+# each (default 300: ten minutes in all); new interesting inputs go to .build-fuzz/corpus.
+# `make fuzz FUZZ_SECONDS=30` is the short run CI does.
+FUZZ_SECONDS ?= 300
+fuzz:
+	$(SWIFT) build -c release --scratch-path .build-fuzz --product azdo-fuzz \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	for target in parser pat-json; do \
+		mkdir -p .build-fuzz/corpus/$$target && \
+		AZDO_FUZZ_TARGET=$$target .build-fuzz/release/azdo-fuzz -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=70000 -print_final_stats=1 .build-fuzz/corpus/$$target Tests/Fuzz/corpus/$$target || exit 1; \
+	done
 
 # The emulator plays Azure DevOps and Entra for the demo and the benchmarks; it is never installed.
 emulator:

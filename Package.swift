@@ -74,6 +74,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets for the credential protocol and the PAT API's answers (make fuzz);
+        // built normally, it replays the checked-in corpus.
+        .executableTarget(
+            name: "azdo-fuzz", dependencies: ["AzdoCredential", "AzdoLifecycle"], path: "Tests/Fuzz",
+            exclude: ["corpus"]),
         // Processes, paths, throwaway keyring sessions and a git server for the tests.
         .target(name: "AzdoTestSupport", dependencies: ["AzdoCredential"], path: "Tests/AzdoTestSupport"),
         .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential", "AzdoTestSupport"]),
