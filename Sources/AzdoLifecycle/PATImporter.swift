@@ -63,6 +63,8 @@ public struct PATImporter: Sendable {
 public enum PATImportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Nothing was read from stdin.
     case empty
+    /// The first line on stdin is far longer than any PAT.
+    case tooLong(limit: Int)
     /// The input holds spaces, control characters or non-ASCII bytes, so it is no PAT.
     case malformed
     /// `--expires` is not a `YYYY-MM-DD` date.
@@ -83,6 +85,8 @@ public enum PATImportError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .empty:
             return "no PAT on stdin; paste it at the prompt or pipe it in, e.g. `git credential-azdo pat import --org ORG < file`"
+        case .tooLong(let limit):
+            return "the input's first line is over \(limit) bytes, far longer than a PAT; give only the token"
         case .malformed: return "the input is not a PAT (it holds spaces or control characters); give only the token"
         case .invalidExpiry(let text):
             return "--expires \(DisplayText.quoted(text)) is not a date; give it as YYYY-MM-DD, as the web UI shows it"

@@ -10,10 +10,19 @@ public enum SecretInput {
     /// The longest line accepted; PATs are 52 or 84 characters.
     public static let limit = 4_096
 
-    /// The first line of stdin without its line ending and surrounding spaces; nil when
-    /// there is none or it is longer than `limit`. On a terminal, `prompt` goes to stderr
-    /// and the typed characters are not echoed.
-    public static func readLine(prompt: String) -> Secret? {
+    /// What was read.
+    public enum Line: Sendable, Equatable {
+        /// The secret.
+        case secret(Secret)
+        /// Nothing, or only spaces.
+        case empty
+        /// A first line longer than `limit` bytes.
+        case tooLong
+    }
+
+    /// The first line of stdin without its line ending and surrounding spaces. On a
+    /// terminal, `prompt` goes to stderr and the typed characters are not echoed.
+    public static func readLine(prompt: String) -> Line {
         var saved = termios()
         let interactive = isatty(0) == 1 && tcgetattr(0, &saved) == 0
         if interactive {
@@ -37,8 +46,8 @@ public enum SecretInput {
             line.append(byte)
         }
         defer { for index in line.indices { line[index] = 0 } }
-        guard line.count <= limit else { return nil }
+        guard line.count <= limit else { return .tooLong }
         let text = String(decoding: line, as: UTF8.self).trimmingWhitespace()
-        return text.isEmpty ? nil : Secret(String(text))
+        return text.isEmpty ? .empty : .secret(Secret(String(text)))
     }
 }

@@ -57,11 +57,12 @@ struct SignInOptions: ParsableArguments {
 
     @OptionGroup var trace: TraceOptions
 
-    /// Signs in for `org` (lower-cased), runs `body`, and turns any failure into one line and exit 1.
+    /// Signs in for `org` (a lower-cased organization name), runs `body`, and turns any
+    /// failure into one line and exit 1.
     func withClient(
         org: String, _ body: (LifecycleCommands, PATClient, String) async throws(PATManagerError) -> Void
     ) async throws {
-        let organization = org.lowercased()
+        let organization = org
         let commands = await LifecycleWiring.commands(tenant: tenant, organization: organization, verbose: trace.verbose)
         let client: PATClient
         do {
@@ -90,14 +91,14 @@ extension LifecycleCommand {
                 --org, signs in to the Entra tenant that owns the organization.
                 """)
 
-        @Option(help: "An Azure DevOps organization whose tenant to sign in to.") var org: String?
+        @Option(help: "An Azure DevOps organization whose tenant to sign in to.") var org: Organization?
         @Option(help: "The Microsoft Entra tenant (default: azdo.tenant, else found from --org, else 'organizations').")
         var tenant: String?
         @OptionGroup var trace: TraceOptions
 
         func run() async throws {
             let commands = await LifecycleWiring.commands(
-                tenant: tenant, organization: org?.lowercased(), verbose: trace.verbose, onlyIfSignedIn: false)
+                tenant: tenant, organization: org?.name, verbose: trace.verbose, onlyIfSignedIn: false)
             do {
                 try await commands.login()
             } catch {
@@ -120,7 +121,7 @@ extension LifecycleCommand.PAT {
         static let configuration = CommandConfiguration(
             commandName: "create", abstract: "Create an organization-scoped PAT and store it for git.")
 
-        @Option(help: "The Azure DevOps organization.") var org: String
+        @Option(help: "The Azure DevOps organization (letters, digits and hyphens).") var org: Organization
         @Option(help: "The PAT's display name (default: 'git-credential-azdo on HOST').") var name: String?
         @Option(parsing: .upToNextOption, help: "Scopes (default: vso.code_write).") var scopes: [String] = [
             "vso.code_write"
@@ -128,8 +129,12 @@ extension LifecycleCommand.PAT {
         @Option(help: "Days until it expires (the organization's policy may shorten it).") var days = 90
         @OptionGroup var signIn: SignInOptions
 
+        func validate() throws {
+            guard (1...366).contains(days) else { throw ValidationError(PATManagerError.invalidDays(days).description) }
+        }
+
         func run() async throws {
-            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
+            try await signIn.withClient(org: org.name) { commands, client, organization throws(PATManagerError) in
                 let created = try await commands.manager.create(
                     organization: organization, client: client,
                     displayName: name ?? "git-credential-azdo on \(LifecycleWiring.hostName)", scopes: scopes,
@@ -147,7 +152,7 @@ extension LifecycleCommand.PAT {
             discussion: "Without --org, lists every organization the keyring holds a PAT for.")
 
         @Option(help: "The Azure DevOps organization (default: every organization with a stored PAT).")
-        var org: String?
+        var org: Organization?
         @Flag(help: "Include revoked and expired PATs.") var all = false
         @Flag(help: "Print JSON: an array of objects with organization, authorizationID, displayName, scope, validTo (Unix seconds), daysLeft and usedByGit.")
         var json = false
@@ -156,7 +161,7 @@ extension LifecycleCommand.PAT {
         func run() async throws {
             let organizations: [String]
             if let org {
-                organizations = [org.lowercased()]
+                organizations = [org.name]
             } else {
                 do {
                     organizations = try await LifecycleWiring.commands(tenant: nil, verbose: false).storedOrganizations()
@@ -187,12 +192,16 @@ extension LifecycleCommand.PAT {
         static let configuration = CommandConfiguration(
             commandName: "extend", abstract: "Move the stored PAT's expiry (same secret).")
 
-        @Option(help: "The Azure DevOps organization.") var org: String
+        @Option(help: "The Azure DevOps organization (letters, digits and hyphens).") var org: Organization
         @Option(help: "Days from now until it expires.") var days: Int
         @OptionGroup var signIn: SignInOptions
 
+        func validate() throws {
+            guard (1...366).contains(days) else { throw ValidationError(PATManagerError.invalidDays(days).description) }
+        }
+
         func run() async throws {
-            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
+            try await signIn.withClient(org: org.name) { commands, client, organization throws(PATManagerError) in
                 let updated = try await commands.manager.extend(organization: organization, client: client, days: days)
                 let until = updated.metadata.validTo.map { CivilDate.string(fromUnixSeconds: $0) } ?? "unknown"
                 print("\(organization): the PAT is now valid until \(until)")
@@ -204,12 +213,12 @@ extension LifecycleCommand.PAT {
         static let configuration = CommandConfiguration(
             commandName: "scope", abstract: "Replace the stored PAT's scopes (same secret).")
 
-        @Option(help: "The Azure DevOps organization.") var org: String
+        @Option(help: "The Azure DevOps organization (letters, digits and hyphens).") var org: Organization
         @Option(parsing: .upToNextOption, help: "The new scopes, e.g. vso.code or vso.code_write.") var scopes: [String]
         @OptionGroup var signIn: SignInOptions
 
         func run() async throws {
-            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
+            try await signIn.withClient(org: org.name) { commands, client, organization throws(PATManagerError) in
                 let updated = try await commands.manager.rescope(organization: organization, client: client, scopes: scopes)
                 print("\(organization): the PAT's scopes are now \(updated.metadata.scope ?? scopes.joined(separator: " "))")
             }
@@ -220,12 +229,12 @@ extension LifecycleCommand.PAT {
         static let configuration = CommandConfiguration(
             commandName: "revoke", abstract: "Revoke a PAT in Azure DevOps and remove it from the keyring.")
 
-        @Option(help: "The Azure DevOps organization.") var org: String
+        @Option(help: "The Azure DevOps organization (letters, digits and hyphens).") var org: Organization
         @Option(help: "The PAT's authorization id (default: the stored one).") var id: String?
         @OptionGroup var signIn: SignInOptions
 
         func run() async throws {
-            try await signIn.withClient(org: org) { commands, client, organization throws(PATManagerError) in
+            try await signIn.withClient(org: org.name) { commands, client, organization throws(PATManagerError) in
                 try await commands.manager.revoke(organization: organization, client: client, authorizationID: id)
                 print("\(organization): revoked")
             }
@@ -243,13 +252,13 @@ extension LifecycleCommand.PAT {
                 imported before.
                 """)
 
-        @Option(help: "The Azure DevOps organization.") var org: String
+        @Option(help: "The Azure DevOps organization (letters, digits and hyphens).") var org: Organization
         @Option(help: "The expiry date the web UI showed, YYYY-MM-DD (lets `get` report it and warn in time).")
         var expires: String?
         @OptionGroup var trace: TraceOptions
 
         func run() async throws {
-            let organization = org.lowercased()
+            let organization = org.name
             let validTo: Int64?
             do throws(PATImportError) {
                 if let expires {
@@ -258,8 +267,11 @@ extension LifecycleCommand.PAT {
                 } else {
                     validTo = nil
                 }
-                guard let secret = SecretInput.readLine(prompt: "PAT for \(organization) (input hidden): ") else {
-                    throw .empty
+                let secret: Secret
+                switch SecretInput.readLine(prompt: "PAT for \(organization) (input hidden): ") {
+                case .secret(let value): secret = value
+                case .empty: throw .empty
+                case .tooLong: throw .tooLong(limit: SecretInput.limit)
                 }
                 let commands = await LifecycleWiring.commands(tenant: nil, verbose: trace.verbose)
                 let stored = try await commands.importer.importPAT(secret, organization: organization, validTo: validTo)
@@ -270,4 +282,18 @@ extension LifecycleCommand.PAT {
             }
         }
     }
+}
+
+/// An Azure DevOps organization name given on the command line: letters, digits and
+/// hyphens, as Azure DevOps allows them; anything else is a usage error naming the rules.
+struct Organization: ExpressibleByArgument {
+    /// The name, lower-cased.
+    let name: String
+
+    init?(argument: String) {
+        guard let name = OrganizationName.normalized(Substring(argument)) else { return nil }
+        self.name = name
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
 }

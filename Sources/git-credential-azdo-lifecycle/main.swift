@@ -27,7 +27,7 @@ do {
         try command.run()
     }
 } catch {
-    LifecycleCommand.exit(withError: error)
+    LifecycleCommand.exitReportingOneLine(error)
 }
 
 extension AsyncParsableCommand {

@@ -15,4 +15,9 @@ if let action = CommandLine.arguments.dropFirst().first, !action.hasPrefix("-") 
     // git may call helpers with actions added after this version; those must exit 0 silently.
     if !GitCredentialAzdo.commandNames.contains(action) { exit(0) }
 }
-GitCredentialAzdo.main()
+do {
+    var command = try GitCredentialAzdo.parseAsRoot()
+    try command.run()
+} catch {
+    GitCredentialAzdo.exitReportingOneLine(error)
+}

@@ -1,8 +1,8 @@
 /// Azure DevOps organization names: letters, digits and hyphens, 1 to 50 characters,
 /// starting and ending with a letter or digit.
-enum OrganizationName {
+public enum OrganizationName {
     /// The lower-cased name, or `nil` when `text` cannot be an organization name.
-    static func normalized(_ text: Substring) -> String? {
+    public static func normalized(_ text: Substring) -> String? {
         let bytes = Array(text.utf8)
         guard (1...50).contains(bytes.count) else { return nil }
         func alphanumeric(_ byte: UInt8) -> Bool {
