@@ -177,7 +177,10 @@ extension Emulator {
         let pat = EmulatorState.PAT(
             organization: organization, displayName: name, scope: scope, validFrom: time, validTo: clamped,
             token: Random.token(length: 84))
-        withState { $0.pats[id] = pat }
+        withState {
+            $0.pats[id] = pat
+            $0.issuedSecrets.append(pat.token)
+        }
         return Self.tokenResult(describe(id, pat, includeToken: true))
     }
 

@@ -20,7 +20,8 @@ import Synchronization
 ///   - `POST tenant?org=ORG&tenant=ID`: the organization belongs to that Entra tenant;
 ///   - `POST clock?offset=SECONDS`: the emulator's time runs that far from its clock (PATs
 ///     created meanwhile start in the past or future);
-///   - `GET git-log`: JSON lines of `EmulatorGitAccess`, without any token.
+///   - `GET git-log`: JSON lines of `EmulatorGitAccess`, without any token;
+///   - `GET issued-secrets`: every PAT, access and refresh token it issued, for leak tests.
 ///
 /// It is transport-independent: `handle` maps a request to a response, so the same logic
 /// serves over loopback HTTP and in-process.
@@ -164,6 +165,10 @@ public final class Emulator: HTTPTransport {
             }
             state.withLock { $0.clockOffset = offset }
             return .json(200, "{}")
+        case ("GET", "issued-secrets"):
+            // For leak tests: every token this emulator ever issued, one per line.
+            let lines = state.withLock { $0.issuedSecrets }.map { $0 + "\n" }.joined()
+            return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: Data(lines.utf8))
         case ("GET", "git-log"):
             let lines = gitAccessLog.map { access in
                 Self.object([
@@ -254,6 +259,7 @@ public final class Emulator: HTTPTransport {
         state.withLock {
             $0.accessTokens[access] = expiresAt
             $0.refreshTokens[refresh] = clientID
+            $0.issuedSecrets += [access, refresh]
         }
         return .json(200, Self.object([
             "token_type": .string("Bearer"), "scope": .string("499b84ac-1321-427f-aa17-267ca6975798/user_impersonation"),

@@ -30,6 +30,7 @@ struct EmulatorState {
     var faults: [EmulatorFault] = []
     var tenants: [String: String] = [:]  // organization -> Entra tenant id
     var clockOffset: Int64 = 0
+    var issuedSecrets: [String] = []
     var gitLog: [EmulatorGitAccess] = []
 }
 
