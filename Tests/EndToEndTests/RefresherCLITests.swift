@@ -152,6 +152,64 @@ struct RefresherCLITests {
         #expect(world.sandbox.promptCount == 0)
     }
 
+    @Test("load: 64 fills and 8 clones in parallel while the refresher rotates: no failure, every PAT valid")
+    func loadDuringRotation() async throws {
+        let organization = uniqueOrganization("load")
+        let repository = "\(organization)/p/_git/r"
+        let world = try EmulatorWorld(repositories: [repository])
+        #expect(try await world.login().status == 0)
+        // A clone makes several requests with the PAT it got first; a grace period keeps the
+        // replaced PAT working until a later run, so a clone that straddles the rotation
+        // finishes (with the default, revoking at once, such a clone fails and is retried).
+        #expect(try world.sandbox.git(["config", "--global", "azdo.revokeGraceHours", "1"]).status == 0)
+        try await world.createPAT(organization, daysLeft: 5)
+        let old = try #require(try world.stored(organization).first?.credential.secret.value)
+        try await world.control("fault?kind=slow&seconds=1&count=1")
+        let refresher = Process()
+        refresher.executableURL = TestPaths.helper
+        refresher.arguments = ["refresh"]
+        refresher.environment = world.environment
+        refresher.standardError = FileHandle.nullDevice
+        try refresher.run()
+        let outputs = try TestPaths.temporaryDirectory("load")
+        var environment = world.sandbox.environment
+        environment["FILL_INPUT"] = "protocol=http\nhost=\(world.server.host)\npath=\(repository)\n\n"
+        environment["REMOTE"] = "http://\(world.server.host)/\(repository)"
+        let load = try ProcessRunner.run(
+            command: "bash",
+            ["-c", #"""
+                end=$((SECONDS + 3))
+                for i in $(seq 64); do
+                  ( n=0; while [ "$SECONDS" -lt "$end" ] || [ "$n" -lt 1 ]; do
+                      printf "$FILL_INPUT" | git credential fill > "fill.$i.$n" 2>&1 || echo "FAILED $?" >> "fill.$i.$n"
+                      n=$((n + 1))
+                    done ) &
+                done
+                for i in $(seq 8); do
+                  ( n=0; while [ "$SECONDS" -lt "$end" ] || [ "$n" -lt 1 ]; do
+                      rm -rf "clone.$i"
+                      git clone -q "$REMOTE" "clone.$i" >> "clone.$i.out" 2>&1 || echo "FAILED $?" >> "clone.$i.out"
+                      n=$((n + 1))
+                    done ) &
+                done
+                wait
+                """#], environment: environment, directory: outputs)
+        refresher.waitUntilExit()
+        #expect(load.status == 0 && refresher.terminationStatus == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: outputs.path)
+        let contents = try names.filter { $0.hasPrefix("fill.") || $0.hasSuffix(".out") }.map {
+            ($0, try String(contentsOf: outputs.appendingPathComponent($0), encoding: .utf8))
+        }
+        let fills = contents.filter { $0.0.hasPrefix("fill.") }
+        #expect(fills.count >= 64)
+        #expect(contents.filter { $0.1.contains("FAILED") }.map(\.0).isEmpty)
+        let new = try #require(try world.stored(organization).first?.credential.secret.value)
+        #expect(new != old, "the refresher rotated during the load")
+        let passwords = Set(fills.compactMap { $0.1.split(separator: "\n").first { $0.hasPrefix("password=") }.map { String($0.dropFirst(9)) } })
+        #expect(passwords.isSubset(of: [old, new]) && !passwords.isEmpty, "every fill got the old or the new PAT")
+        #expect(world.sandbox.promptCount == 0)
+    }
+
     @Test("a failing API never loses the stored PAT; the next run renews it")
     func failingAPI() async throws {
         let organization = uniqueOrganization("flaky")
