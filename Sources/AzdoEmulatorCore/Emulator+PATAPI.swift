@@ -6,6 +6,7 @@ extension Emulator {
     func patAPI(_ request: HTTPRequest, organization: String, query: [String: String]) -> EmulatorReply {
         guard isSignedIn(request) else { return EmulatorReply(response: .signInPage, delaySeconds: 0) }
         let fault = withState { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
+        if fault == .reset { return EmulatorReply(response: HTTPResponse(status: 0), delaySeconds: 0, resetConnection: true) }
         let delay = if case .slow(let seconds) = fault { seconds } else { 0 }
         let answer = fault.flatMap { response(for: $0, organization: organization, request: request) }
             ?? patOperation(request, organization: organization, query: query)
@@ -76,7 +77,7 @@ extension Emulator {
                 "typeKey": .string("UnauthorizedRequestException"), "errorCode": .int(0), "eventId": .int(3000),
             ]))
         case .tokenError(let code): return Self.failure(code, "Injected \(code).")
-        case .slow: return nil
+        case .slow, .reset: return nil
         }
     }
 

@@ -87,6 +87,7 @@ public final class Emulator: HTTPTransport {
     /// `HTTPTransport`: answers in process, holding a `slow` answer back as the server would.
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let reply = reply(to: request)
+        if reply.resetConnection { throw .connectionFailed(detail: "connection reset by peer") }
         if reply.delaySeconds > 0 { try? await Task.sleep(for: .seconds(reply.delaySeconds)) }
         return reply.response
     }

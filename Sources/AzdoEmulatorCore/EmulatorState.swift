@@ -67,10 +67,13 @@ public enum EmulatorFault: Sendable, Equatable {
     case tokenError(String)
     /// The normal answer, sent only after `seconds` (past a client's timeout).
     case slow(seconds: Int)
+    /// No answer at all: the connection is closed as soon as the request arrives.
+    case reset
 
     /// The fault named by the control endpoint's query: `kind` is `throttle` (with
     /// `retry-after`), `server-error`, `sign-in-page`, `truncated-json`, `malformed-json`,
-    /// `unauthorized`, `forbidden`, `token-error` (with `code`) or `slow` (with `seconds`).
+    /// `unauthorized`, `forbidden`, `token-error` (with `code`), `slow` (with `seconds`) or
+    /// `reset`.
     public init?(query: [String: String]) {
         switch query["kind"] {
         case "throttle": self = .throttle(retryAfterSeconds: Int(query["retry-after"] ?? "") ?? 1)
@@ -84,6 +87,7 @@ public enum EmulatorFault: Sendable, Equatable {
             guard let code = query["code"], !code.isEmpty else { return nil }
             self = .tokenError(code)
         case "slow": self = .slow(seconds: Int(query["seconds"] ?? "") ?? 5)
+        case "reset": self = .reset
         default: return nil
         }
     }
@@ -107,4 +111,6 @@ public struct EmulatorReply: Sendable {
     public var response: HTTPResponse
     /// Seconds to wait before sending it (a `slow` fault).
     public var delaySeconds: Int
+    /// Whether to close the connection instead of answering (a `reset` fault).
+    public var resetConnection = false
 }

@@ -69,6 +69,11 @@ final class EmulatorHandler: ChannelInboundHandler, @unchecked Sendable {
                 return
             }
             let answer = emulator.reply(to: request)
+            if answer.resetConnection {
+                // Hang up without a word, as a dropped connection or a crashing proxy would.
+                context.close(promise: nil)
+                return
+            }
             guard answer.delaySeconds > 0 else {
                 reply(context, head, answer.response)
                 return

@@ -59,6 +59,10 @@ struct EmulatorControlTests {
         { try await createPAT(client) }
         #expect(post("fault?kind=malformed-json") == 200)
         await #expect(throws: PATClientError.self) { try await client.list() }
+        #expect(post("fault?kind=reset") == 200)
+        await #expect(throws: PATClientError.transport(.connectionFailed(detail: "connection reset by peer"), attempts: 1)) {
+            try await client.list()
+        }
         #expect(post("fault?kind=unauthorized") == 200)
         await #expect(throws: PATClientError.api(.notSignedIn)) { try await client.list() }
         #expect(emulator.livePATs(organization: "contoso").isEmpty, "no faulted create went through")

@@ -18,6 +18,7 @@ struct LifecycleFailureTests {
         Case(fault: "kind=throttle&retry-after=1&count=3", expected: "throttling requests (HTTP 429); try again after 1 s"),
         Case(fault: "kind=server-error&count=3", expected: "internal error (HTTP 500); try again later"),
         Case(fault: "kind=slow&seconds=4&count=3", expected: "could not reach Azure DevOps (the request timed out, 3 attempts)"),
+        Case(fault: "kind=reset&count=3", expected: "could not reach Azure DevOps (the connection failed: "),
         Case(fault: "kind=sign-in-page", expected: "did not accept the Microsoft Entra sign-in; run `git credential-azdo login`"),
         Case(fault: "kind=unauthorized", expected: "did not accept the Microsoft Entra sign-in; run `git credential-azdo login`"),
         Case(fault: "kind=forbidden", expected: "refused the request (HTTP 403)"),
