@@ -112,33 +112,10 @@ struct RefresherCLITests {
             try await world.createPAT(organization, daysLeft: 5)
             // Stretch the rotation: the create and the revoke answer a second late.
             try await world.control("fault?kind=slow&seconds=1&count=1")
-            let refresher = Process()
-            refresher.executableURL = TestPaths.helper
-            refresher.arguments = ["refresh"]
-            refresher.environment = world.environment
-            refresher.standardError = FileHandle.nullDevice
-            try refresher.run()
-            // 16 shell loops, each a real process tree, so the fills truly run at once (test
-            // tasks would share the two cooperative threads of a 2-core machine).
-            let outputs = try TestPaths.temporaryDirectory("fills")
-            var environment = world.sandbox.environment
-            environment["FILL_INPUT"] = "protocol=http\nhost=\(world.server.host)\npath=\(organization)/p/_git/r\n\n"
-            let loops = try ProcessRunner.run(
-                command: "bash",
-                ["-c", #"""
-                    end=$((SECONDS + 3))
-                    for i in $(seq 16); do
-                      ( n=0; while [ "$SECONDS" -lt "$end" ] || [ "$n" -lt 2 ]; do
-                          printf "$FILL_INPUT" | git credential fill > "fill.$i.$n" 2>&1 || echo "FAILED $?" >> "fill.$i.$n"
-                          n=$((n + 1))
-                        done ) &
-                    done
-                    wait
-                    """#], environment: environment, directory: outputs)
-            #expect(loops.status == 0, "\(loops.standardError)")
-            let results = try FileManager.default.contentsOfDirectory(atPath: outputs.path).map {
-                try String(contentsOf: outputs.appendingPathComponent($0), encoding: .utf8)
-            }
+            let refresher = try world.start(["refresh"])
+            let results = try world.parallelLoad(
+                fills: 16, repository: "\(organization)/p/_git/r", seconds: 3, minimumRounds: 2
+            ).map(\.text)
             refresher.waitUntilExit()
             #expect(refresher.terminationStatus == 0)
             #expect(results.count >= 32)
@@ -165,41 +142,10 @@ struct RefresherCLITests {
         try await world.createPAT(organization, daysLeft: 5)
         let old = try #require(try world.stored(organization).first?.credential.secret.value)
         try await world.control("fault?kind=slow&seconds=1&count=1")
-        let refresher = Process()
-        refresher.executableURL = TestPaths.helper
-        refresher.arguments = ["refresh"]
-        refresher.environment = world.environment
-        refresher.standardError = FileHandle.nullDevice
-        try refresher.run()
-        let outputs = try TestPaths.temporaryDirectory("load")
-        var environment = world.sandbox.environment
-        environment["FILL_INPUT"] = "protocol=http\nhost=\(world.server.host)\npath=\(repository)\n\n"
-        environment["REMOTE"] = "http://\(world.server.host)/\(repository)"
-        let load = try ProcessRunner.run(
-            command: "bash",
-            ["-c", #"""
-                end=$((SECONDS + 3))
-                for i in $(seq 64); do
-                  ( n=0; while [ "$SECONDS" -lt "$end" ] || [ "$n" -lt 1 ]; do
-                      printf "$FILL_INPUT" | git credential fill > "fill.$i.$n" 2>&1 || echo "FAILED $?" >> "fill.$i.$n"
-                      n=$((n + 1))
-                    done ) &
-                done
-                for i in $(seq 8); do
-                  ( n=0; while [ "$SECONDS" -lt "$end" ] || [ "$n" -lt 1 ]; do
-                      rm -rf "clone.$i"
-                      git clone -q "$REMOTE" "clone.$i" >> "clone.$i.out" 2>&1 || echo "FAILED $?" >> "clone.$i.out"
-                      n=$((n + 1))
-                    done ) &
-                done
-                wait
-                """#], environment: environment, directory: outputs)
+        let refresher = try world.start(["refresh"])
+        let contents = try world.parallelLoad(fills: 64, clones: 8, repository: repository, seconds: 3, minimumRounds: 1)
         refresher.waitUntilExit()
-        #expect(load.status == 0 && refresher.terminationStatus == 0)
-        let names = try FileManager.default.contentsOfDirectory(atPath: outputs.path)
-        let contents = try names.filter { $0.hasPrefix("fill.") || $0.hasSuffix(".out") }.map {
-            ($0, try String(contentsOf: outputs.appendingPathComponent($0), encoding: .utf8))
-        }
+        #expect(refresher.terminationStatus == 0)
         let fills = contents.filter { $0.0.hasPrefix("fill.") }
         #expect(fills.count >= 64)
         #expect(contents.filter { $0.1.contains("FAILED") }.map(\.0).isEmpty)
@@ -292,13 +238,8 @@ struct RefresherCLITests {
         try await world.createPAT(organization, daysLeft: 5)
         let old = try #require(try world.stored(organization).first?.credential.secret)
 
-        let daemon = Process()
-        daemon.executableURL = TestPaths.helper
-        daemon.arguments = ["daemon"]
-        daemon.environment = world.environment
         let stderr = Pipe()
-        daemon.standardError = stderr
-        try daemon.run()
+        let daemon = try world.start(["daemon"], standardError: stderr)
         var renewed = false
         for _ in 0..<100 where !renewed {
             try await Task.sleep(for: .milliseconds(100))

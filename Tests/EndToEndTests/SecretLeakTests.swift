@@ -41,18 +41,8 @@ struct SecretLeakTests {
         // While a slowed rotation and the daemon run, read every process's argv and environment.
         try await world.createPAT(organization, daysLeft: 4)
         try await world.control("fault?kind=slow&seconds=2&count=1")
-        let refresh = Process()
-        refresh.executableURL = TestPaths.helper
-        refresh.arguments = ["refresh"]
-        refresh.environment = world.environment
-        refresh.standardError = FileHandle.nullDevice
-        try refresh.run()
-        let daemon = Process()
-        daemon.executableURL = TestPaths.helper
-        daemon.arguments = ["daemon"]
-        daemon.environment = world.environment
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        let refresh = try world.start(["refresh"])
+        let daemon = try world.start(["daemon"])
         try await Task.sleep(for: .milliseconds(800))
         let processes = try Self.processTexts()
         refresh.waitUntilExit()

@@ -28,6 +28,60 @@ struct EmulatorWorld {
         try ProcessRunner.run(TestPaths.helper, arguments, input: input, environment: environment)
     }
 
+    /// Starts the helper with `arguments` in the background; stderr goes to `standardError`
+    /// (a `Pipe` or `FileHandle`), by default nowhere.
+    func start(_ arguments: [String], standardError: Any = FileHandle.nullDevice) throws -> Process {
+        let process = Process()
+        process.executableURL = TestPaths.helper
+        process.arguments = arguments
+        process.environment = environment
+        process.standardError = standardError
+        try process.run()
+        return process
+    }
+
+    /// Runs `fills` loops of `git credential fill` for `repository` and `clones` loops of
+    /// `git clone` of it, each at least `minimumRounds` times and until `seconds` have passed.
+    /// Every loop is a real shell process tree, so they truly run at once (test tasks would
+    /// share the two cooperative threads of a 2-core machine). Returns each output file
+    /// (`fill.I.N` for one fill, `clone.I.out` for a clone loop) by name; a failure writes
+    /// `FAILED` into it.
+    func parallelLoad(fills: Int, clones: Int = 0, repository: String, seconds: Int, minimumRounds: Int) throws
+        -> [(name: String, text: String)]
+    {
+        let outputs = try TestPaths.temporaryDirectory("load")
+        var environment = sandbox.environment
+        environment["FILL_INPUT"] = "protocol=http\nhost=\(server.host)\npath=\(repository)\n\n"
+        environment["REMOTE"] = "http://\(server.host)/\(repository)"
+        environment["FILLS"] = String(fills)
+        environment["CLONES"] = String(clones)
+        environment["RUN_SECONDS"] = String(seconds)
+        environment["MIN_ROUNDS"] = String(minimumRounds)
+        let load = try ProcessRunner.run(
+            command: "bash",
+            ["-c", #"""
+                end=$((SECONDS + RUN_SECONDS))
+                for i in $(seq "$FILLS"); do
+                  ( n=0; while [ "$SECONDS" -lt "$end" ] || [ "$n" -lt "$MIN_ROUNDS" ]; do
+                      printf "$FILL_INPUT" | git credential fill > "fill.$i.$n" 2>&1 || echo "FAILED $?" >> "fill.$i.$n"
+                      n=$((n + 1))
+                    done ) &
+                done
+                for i in $(seq "$CLONES"); do
+                  ( n=0; while [ "$SECONDS" -lt "$end" ] || [ "$n" -lt "$MIN_ROUNDS" ]; do
+                      rm -rf "clone.$i"
+                      git clone -q "$REMOTE" "clone.$i" >> "clone.$i.out" 2>&1 || echo "FAILED $?" >> "clone.$i.out"
+                      n=$((n + 1))
+                    done ) &
+                done
+                wait
+                """#], environment: environment, directory: outputs)
+        #expect(load.status == 0, "\(load.standardError)")
+        return try FileManager.default.contentsOfDirectory(atPath: outputs.path)
+            .filter { $0.hasPrefix("fill.") || $0.hasSuffix(".out") }
+            .map { ($0, try String(contentsOf: outputs.appendingPathComponent($0), encoding: .utf8)) }
+    }
+
     /// Calls a control endpoint (`approve?user_code=…`, `fault?kind=…`, `git-log`, …).
     @discardableResult
     func control(_ pathAndQuery: String, method: String = "POST") async throws -> HTTPResponse {
