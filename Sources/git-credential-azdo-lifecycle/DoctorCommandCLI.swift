@@ -11,8 +11,7 @@ import Glibc
 /// The machine as `doctor` sees it: git, its config, the session bus and systemd.
 struct SystemDoctorProbe: DoctorProbe {
     func gitVersion() -> String? {
-        ChildProcess.output(of: ["git", "--version"]).map { $0.split(separator: " ").last.map(String.init) ?? $0 }?
-            .trimmingCharacters()
+        ChildProcess.output(of: ["git", "--version"]).map { String(($0.split(separator: " ").last ?? "").trimmingWhitespace()) }
     }
 
     func credentialEntries() -> [(key: String, value: String)] {
@@ -33,8 +32,8 @@ struct SystemDoctorProbe: DoctorProbe {
         guard ChildProcess.output(of: ["systemctl", "--user", "is-system-running"]) != nil
             || ChildProcess.output(of: ["systemctl", "--user", "show-environment"]) != nil
         else { return nil }
-        return ChildProcess.output(of: ["systemctl", "--user", "is-enabled", SystemdUnits.timerName])?
-            .trimmingCharacters() ?? "disabled"
+        return ChildProcess.output(of: ["systemctl", "--user", "is-enabled", SystemdUnits.timerName])
+            .map { String($0.trimmingWhitespace()) } ?? "disabled"
     }
 }
 

@@ -251,8 +251,9 @@ extension LifecycleCommand.RefresherTimer {
                 access(directory + "/" + $0, F_OK) == 0
             }
             print("units: \(installed ? "installed in \(directory)" : "not installed (run `git credential-azdo refresher enable`)")")
-            let enabled = systemctl(["is-enabled", SystemdUnits.timerName])?.trimmingCharacters() ?? "unknown"
-            let active = systemctl(["is-active", SystemdUnits.timerName])?.trimmingCharacters() ?? "inactive or unknown"
+            let enabled = systemctl(["is-enabled", SystemdUnits.timerName]).map { String($0.trimmingWhitespace()) } ?? "unknown"
+            let active = systemctl(["is-active", SystemdUnits.timerName]).map { String($0.trimmingWhitespace()) }
+                ?? "inactive or unknown"
             print("timer: \(enabled), \(active)")
             guard let state = StateDirectory.path, let status = RefreshStatus.load(from: state) else {
                 print("last refresh: never")
@@ -263,12 +264,5 @@ extension LifecycleCommand.RefresherTimer {
             for line in status.lines { print("  \(line)") }
             if let due = status.nextDue { print("next due: \(CivilDate.string(fromUnixSeconds: due))") }
         }
-    }
-}
-
-extension String {
-    /// Without leading and trailing whitespace and newlines.
-    func trimmingCharacters() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

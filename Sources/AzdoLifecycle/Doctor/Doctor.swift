@@ -137,7 +137,7 @@ public struct Doctor: Sendable {
                     + "Azure DevOps, but `git credential-azdo configure` scopes it to those hosts"))
         }
         let useHttpPath = CredentialConfig.value("usehttppath", for: "https://dev.azure.com/contoso", in: entries)
-        findings.append(["true", "yes", "on", "1"].contains(useHttpPath?.lowercased() ?? "")
+        findings.append(GitBoolean.parse(useHttpPath ?? "")
             ? DoctorFinding(.ok, "useHttpPath", "on for dev.azure.com, so the organization comes from the path")
             : DoctorFinding(
                 .warn, "useHttpPath", "off for dev.azure.com: only URLs naming the organization as user work; "
