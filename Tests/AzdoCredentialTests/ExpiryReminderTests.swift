@@ -1,6 +1,7 @@
 import AzdoCredential
 import AzdoTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("get's expiry reminder")
@@ -12,8 +13,8 @@ struct ExpiryReminderTests {
         directory = try TestPaths.temporaryDirectory("state").path + "/git-credential-azdo"
     }
 
-    func reminder(warnDays: Int64 = 7) -> DailyExpiryReminder {
-        DailyExpiryReminder(directory: directory, warnDays: { warnDays })
+    func reminder(warnDays: Int64 = 7, directory: String? = nil) -> DailyExpiryReminder {
+        DailyExpiryReminder(directory: directory ?? self.directory, warnDays: { warnDays })
     }
 
     @Test("inside the window once a day per organization and server; never outside it or once expired")
@@ -32,11 +33,26 @@ struct ExpiryReminderTests {
     }
 
     @Test("azdo.warnDays widens or closes the window; the window is read only for PATs close to expiry")
-    func configuredWindow() {
+    func configuredWindow() throws {
+        let other = try TestPaths.temporaryDirectory("state").path
         #expect(reminder(warnDays: 14).shouldRemind(server: "s", organization: "o", validTo: now + 13 * 86_400, now: now))
-        #expect(!reminder(warnDays: 0).shouldRemind(server: "s", organization: "o", validTo: now + 3_600, now: now))
+        #expect(!reminder(warnDays: 0, directory: other).shouldRemind(server: "s", organization: "o", validTo: now + 3_600, now: now))
         let asked = DailyExpiryReminder(directory: directory, warnDays: { Issue.record("read the config"); return 7 })
         #expect(!asked.shouldRemind(server: "s", organization: "o", validTo: now + 90 * 86_400, now: now))
+    }
+
+    @Test("the window is read from config at most once a day, however often get runs")
+    func windowReadOncePerDay() {
+        let reads = Mutex(0)
+        let reminder = DailyExpiryReminder(directory: directory, warnDays: { reads.withLock { $0 += 1 }; return 7 })
+        for hour in 0..<5 {
+            _ = reminder.shouldRemind(server: "s", organization: "o", validTo: now + 30 * 86_400, now: now + Int64(hour) * 3_600)
+        }
+        #expect(reads.withLock { $0 } == 1)
+        #expect(!reminder.shouldRemind(server: "s", organization: "o", validTo: now + 30 * 86_400, now: now + 86_400))
+        #expect(reads.withLock { $0 } == 2, "a new day reads it again")
+        #expect(reminder.shouldRemind(server: "s", organization: "o", validTo: now + 8 * 86_400, now: now + 2 * 86_400))
+        #expect(reads.withLock { $0 } == 3)
     }
 
     @Test("without a usable state directory it still reminds (it cannot remember, so it may repeat)")

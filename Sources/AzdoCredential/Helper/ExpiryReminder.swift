@@ -5,9 +5,10 @@ public protocol ExpiryReminder: Sendable {
     func shouldRemind(server: String, organization: String, validTo: Int64, now: Int64) -> Bool
 }
 
-/// Reminds within the warning window (`azdo.warnDays`, default 7), at most once a day per
-/// organization, so git's output stays clean. The days reminded are kept in the state
-/// directory's `reminded` file (`DAY SERVER ORGANIZATION` lines, today's only).
+/// Reminds within the warning window (`azdo.warnDays`, default 7, read at most once a day),
+/// at most once a day per organization, so git's output stays clean. The days reminded are
+/// kept in the state directory's `reminded` file (`DAY SERVER ORGANIZATION` lines, today's
+/// only).
 public struct DailyExpiryReminder: ExpiryReminder {
     /// The default warning window, in days.
     public static let defaultWarnDays: Int64 = 7
@@ -18,7 +19,7 @@ public struct DailyExpiryReminder: ExpiryReminder {
     private let warnDays: @Sendable () -> Int64
 
     /// Creates a reminder keeping its ledger in `directory`; `warnDays` is asked only for a
-    /// PAT that expires within `maximumWarnDays`, so most `get` calls never read config.
+    /// PAT that expires within `maximumWarnDays`, and at most once a day (see `window`).
     public init(directory: String? = StateDirectory.path, warnDays: @escaping @Sendable () -> Int64) {
         self.directory = directory
         self.warnDays = warnDays
@@ -33,10 +34,11 @@ public struct DailyExpiryReminder: ExpiryReminder {
     /// Whether to remind now; records today's reminder when it says yes.
     public func shouldRemind(server: String, organization: String, validTo: Int64, now: Int64) -> Bool {
         let left = validTo - now
-        guard left > 0, left <= Self.maximumWarnDays * 86_400, left <= warnDays() * 86_400 else { return false }
+        guard left > 0, left <= Self.maximumWarnDays * 86_400 else { return false }
         let today = String(now / 86_400)
+        guard let directory, StateDirectory.create(directory) else { return left <= warnDays() * 86_400 }
+        guard left <= window(in: directory, today: today) * 86_400 else { return false }
         let entry = "\(today) \(server) \(organization)"
-        guard let directory, StateDirectory.create(directory) else { return true }
         let ledger = directory + "/reminded"
         let lines = String(decoding: StateFile.read(ledger) ?? [], as: UTF8.self).split(separator: "\n").map(String.init)
             .filter { $0.hasPrefix(today + " ") }
@@ -44,5 +46,18 @@ public struct DailyExpiryReminder: ExpiryReminder {
         // A failed write (a full disk) only means the reminder may repeat today.
         _ = StateFile.replace(ledger, with: Array(((lines + [entry]).joined(separator: "\n") + "\n").utf8))
         return true
+    }
+
+    /// The warning window in days, asked of `warnDays` once a day and kept for the rest of
+    /// it in the `warn-days` file (`DAY DAYS`): reading git config costs a `git` run (about
+    /// 2.7 ms, a fifth of a `get`), and a PAT spends most of its life inside the widest window.
+    private func window(in directory: String, today: String) -> Int64 {
+        let file = directory + "/warn-days"
+        let cached = String(decoding: StateFile.read(file) ?? [], as: UTF8.self).split(separator: " ")
+        if cached.count == 2, cached[0] == today, let days = Int64(cached[1].filter(\.isNumber)) { return days }
+        let days = warnDays()
+        // A failed write only means the next `get` asks again.
+        _ = StateFile.replace(file, with: Array("\(today) \(days)\n".utf8))
+        return days
     }
 }
