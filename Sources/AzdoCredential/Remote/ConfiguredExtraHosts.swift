@@ -7,15 +7,21 @@ import Glibc
 ///
 /// `git config --show-scope` tells where each value came from; values from a repository's
 /// own config (or `-c`) are ignored with a warning, so a cloned repository can never make
-/// the helper send a token to a host of its choosing.
+/// the helper send a token to a host of its choosing. git is run only when a scan of its
+/// config files finds the variable's name (`GitConfigScan`): a `get` for a host that is
+/// not Azure DevOps then costs no child process.
 public struct ConfiguredExtraHosts: ExtraHostSource {
     /// The environment variable read for extra hosts.
     public static let environmentVariable = "GIT_CREDENTIAL_AZDO_EXTRA_HOSTS"
     /// The git config key read for extra hosts.
     public static let configKey = "azdo.extraHost"
 
-    /// Creates the source.
-    public init() {}
+    private let scan: GitConfigScan
+
+    /// Creates the source; `scan` decides whether git needs to be asked at all.
+    public init(scan: GitConfigScan = GitConfigScan()) {
+        self.scan = scan
+    }
 
     /// Parses every entry; malformed ones are reported and skipped.
     public func extraHosts(diagnostics: any DiagnosticSink) -> [ExtraHost] {
@@ -23,7 +29,8 @@ public struct ConfiguredExtraHosts: ExtraHostSource {
         if let value = Environment.value(Self.environmentVariable) {
             entries += value.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
         }
-        for (scope, value) in UserGitConfig.scopedValues(Self.configKey) {
+        let configured = scan.mayContain(variable: "extrahost") ? UserGitConfig.scopedValues(Self.configKey) : []
+        for (scope, value) in configured {
             if UserGitConfig.isUserScope(scope) {
                 entries.append(value)
             } else {
