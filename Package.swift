@@ -49,24 +49,21 @@ let package = Package(
             ]),
         // The Secret Service store behind the `CredentialStore` seam.
         .target(name: "AzdoKeyring", dependencies: ["AzdoCredential", "CAzdoSecret"]),
-        // git's actions and configure/unconfigure, shared by both executables so the
-        // lifecycle one can describe the whole command tree (completions, manual).
+        // git's get/store/erase against the keyring, with no argument parser and no Foundation.
+        .target(name: "AzdoGitHelper", dependencies: ["AzdoCredential", "AzdoKeyring"]),
+        // The parsed commands for git's actions and configure/unconfigure, part of the
+        // lifecycle executable's whole command tree (help, completions, manual).
         .target(
             name: "AzdoHelperCommands",
             dependencies: [
-                "AzdoCredential", "AzdoKeyring",
+                "AzdoCredential", "AzdoGitHelper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "git-credential-azdo",
-            dependencies: [
-                "AzdoCredential", "AzdoHelperCommands",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
-        // `login` and `pat`: exec'd by git-credential-azdo so the network stack (AsyncHTTPClient,
-        // ~2 ms of start-up) never loads for git's get/store/erase.
+        // What git runs: get/store/erase itself; anything else is exec'd to the lifecycle
+        // executable, so git's calls never load the argument parser, Foundation or the network.
+        .executableTarget(name: "git-credential-azdo", dependencies: ["AzdoCredential", "AzdoGitHelper"]),
+        // Every command for people, and the whole tree's help: exec'd by git-credential-azdo.
         .executableTarget(
             name: "git-credential-azdo-lifecycle",
             dependencies: [

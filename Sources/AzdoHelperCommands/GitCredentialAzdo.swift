@@ -1,52 +1,32 @@
 public import ArgumentParser
 import AzdoCredential
-import AzdoKeyring
+import AzdoGitHelper
 
-/// The `git-credential-azdo` command: git's credential-helper actions for Azure DevOps.
-public struct GitCredentialAzdo: ParsableCommand {
+/// The helper's part of the `git-credential-azdo` command tree; the lifecycle executable's
+/// root command puts it together with the commands for people.
+public enum GitCredentialAzdo {
     /// The helper's own subcommands (git's actions and `configure`/`unconfigure`).
     public static let helperSubcommands: [any ParsableCommand.Type] = [
         Get.self, Store.self, Erase.self, Configure.self, Unconfigure.self,
     ]
 
-    public static let configuration = CommandConfiguration(
-        commandName: "git-credential-azdo",
-        abstract: "A git credential helper for Azure DevOps PATs, kept in the Secret Service keyring.",
-        discussion: """
-            Configure git once with `git credential-azdo configure`. git then runs \
-            `git credential-azdo get|store|erase` with its credential protocol on stdin. The other \
-            commands are for people: sign in, manage PATs, keep them fresh, check the set-up. \
-            See git-credential-azdo(1).
-            """,
-        version: GitCredentialAzdoVersion.current,
-        subcommands: helperSubcommands
-    )
+    /// The one-line summary of the whole tool.
+    public static let abstract = "A git credential helper for Azure DevOps PATs, kept in the Secret Service keyring."
 
-    /// Creates the command (argument parsing does).
-    public init() {}
-
-    /// Every subcommand name (and `help`); any other first argument is an unknown action.
-    public static let commandNames = Set(configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"])
+    /// The root help's explanation.
+    public static let discussion = """
+        Configure git once with `git credential-azdo configure`. git then runs \
+        `git credential-azdo get|store|erase` with its credential protocol on stdin. The other \
+        commands are for people: sign in, manage PATs, keep them fresh, check the set-up. \
+        See git-credential-azdo(1).
+        """
 }
 
-/// Runs one helper action on stdin against the real keyring and writes the outcome.
-enum HelperAction {
-    static func run(_ action: HelperProgram.Action) throws {
-        let diagnostics = StandardErrorSink()
-        let helper = CredentialHelper(
-            store: SecretServiceStore.fromEnvironment(),
-            resolver: RemoteResolver(extraHosts: ConfiguredExtraHosts()),
-            clock: SystemClock(),
-            diagnostics: diagnostics,
-            reminder: action == .get ? DailyExpiryReminder(warnDays: DailyExpiryReminder.configuredWarnDays) : nil)
-        let outcome = HelperProgram(helper: helper, diagnostics: diagnostics)
-            .run(action, input: StandardStreams.readInput())
-        if !outcome.standardOutput.isEmpty {
-            StandardStreams.write(outcome.standardOutput, to: 1)
-        }
-        if outcome.exitStatus != 0 {
-            throw ExitCode(outcome.exitStatus)
-        }
+extension HelperProgram.Action {
+    /// Runs the action for git, turning a failing status into the parser's exit.
+    func runForParsedCommand() throws {
+        let status = runAgainstKeyring()
+        if status != 0 { throw ExitCode(status) }
     }
 }
 
@@ -59,7 +39,7 @@ extension GitCredentialAzdo {
 
         public init() {}
 
-        public func run() throws { try HelperAction.run(.get) }
+        public func run() throws { try HelperProgram.Action.get.runForParsedCommand() }
     }
 
     /// `store`: keep the credential git confirmed.
@@ -70,7 +50,7 @@ extension GitCredentialAzdo {
 
         public init() {}
 
-        public func run() throws { try HelperAction.run(.store) }
+        public func run() throws { try HelperProgram.Action.store.runForParsedCommand() }
     }
 
     /// `erase`: drop the credential git saw rejected.
@@ -81,6 +61,6 @@ extension GitCredentialAzdo {
 
         public init() {}
 
-        public func run() throws { try HelperAction.run(.erase) }
+        public func run() throws { try HelperProgram.Action.erase.runForParsedCommand() }
     }
 }

@@ -10,8 +10,8 @@ import AzdoHelperCommands
 struct LifecycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git-credential-azdo",
-        abstract: GitCredentialAzdo.configuration.abstract,
-        discussion: GitCredentialAzdo.configuration.discussion,
+        abstract: GitCredentialAzdo.abstract,
+        discussion: GitCredentialAzdo.discussion,
         version: GitCredentialAzdoVersion.current,
         subcommands: GitCredentialAzdo.helperSubcommands + [
             Login.self, PAT.self, Status.self, Doctor.self, Import.self, Refresh.self, Daemon.self, RefresherTimer.self,

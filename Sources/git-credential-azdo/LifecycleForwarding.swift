@@ -4,13 +4,10 @@ import AzdoCredential
 import Glibc
 #endif
 
-/// Hands the commands that are not git's (`login`, `pat`, `status`, `doctor`, `import`,
-/// `refresh`, `daemon`, `refresher`) to `git-credential-azdo-lifecycle`, found next to this executable
-/// or in `PREFIX/libexec/git-credential-azdo/` (see `InstalledExecutable.lifecycle`).
+/// Hands everything but git's own actions (see `HelperInvocation.forward`) to
+/// `git-credential-azdo-lifecycle`, found next to this executable or in
+/// `PREFIX/libexec/git-credential-azdo/` (see `InstalledExecutable.lifecycle`).
 enum LifecycleForwarding {
-    /// The commands the sibling executable owns.
-    static let commands: Set<String> = ["login", "pat", "status", "doctor", "import", "refresh", "daemon", "refresher"]
-
     /// Replaces this process with the sibling, same arguments; exits 1 with one line if it is missing.
     static func exec() -> Never {
         let sibling = InstalledExecutable.lifecycle

@@ -21,6 +21,9 @@ public enum TestPaths {
     /// The built `git-credential-azdo` executable.
     public static var helper: URL { productsDirectory.appendingPathComponent("git-credential-azdo") }
 
+    /// The built `git-credential-azdo-lifecycle` executable (the commands for people).
+    public static var lifecycle: URL { productsDirectory.appendingPathComponent("git-credential-azdo-lifecycle") }
+
     /// A script under Tests/Support.
     public static func supportScript(_ name: String) -> URL {
         packageRoot.appendingPathComponent("Tests/Support/\(name)")
