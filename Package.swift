@@ -6,6 +6,20 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+#if arch(arm64)
+let multiarchTriple = "aarch64-linux-gnu"
+#else
+let multiarchTriple = "x86_64-linux-gnu"
+#endif
+
+// `pkg-config --cflags libsecret-1` without its link flags (a system library target would
+// link libsecret at start-up). glibconfig.h sits in an architecture's own directory: Debian's
+// multiarch path first, then the one other distributions use.
+let libsecretHeaderFlags = [
+    "/usr/include/libsecret-1", "/usr/include/glib-2.0",
+    "/usr/lib/\(multiarchTriple)/glib-2.0/include", "/usr/lib64/glib-2.0/include", "/usr/lib/glib-2.0/include",
+].flatMap { ["-I", $0] }
+
 let package = Package(
     name: "git-credential-azdo",
     products: [
@@ -18,14 +32,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // Links libsecret and glib through pkg-config; holds no code.
-        .systemLibrary(
-            name: "CLibSecret",
-            pkgConfig: "libsecret-1",
-            providers: [.apt(["libsecret-1-dev", "libglib2.0-dev"])]
-        ),
-        // The only C in the package: the item schema and a glib-free API over libsecret and GDBus.
-        .target(name: "CAzdoSecret", dependencies: ["CLibSecret"]),
+        // The only C in the package: the item schema and a glib-free API over libsecret and
+        // GDBus. It compiles against libsecret's headers (libsecret-1-dev, libglib2.0-dev) but
+        // links nothing: it loads libsecret with dlopen on first use (see library.h), so git's
+        // calls that need no keyring start without it.
+        .target(name: "CAzdoSecret", cSettings: [.unsafeFlags(libsecretHeaderFlags)]),
         // Everything testable without a keyring: protocol, remotes, get/store/erase rules.
         .target(name: "AzdoCredential"),
         // The PAT Lifecycle Management API's JSON and error rules (off the get/store/erase path).

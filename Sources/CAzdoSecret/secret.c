@@ -1,8 +1,8 @@
 // See include/CAzdoSecret.h for why this shim exists and what it promises.
 #include "CAzdoSecret.h"
 
-#include <libsecret/secret.h>
-#include <gio/gio.h>
+#include "library.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,6 +49,12 @@ static CAzdoSecretStatus fail(CAzdoSecretError *error, CAzdoSecretStatus status,
     return status;
 }
 
+// libsecret's error domain exists only once a store loaded libsecret; before that no
+// error can come from it.
+static gboolean is_secret_error(const GError *gerror, gint code) {
+    return azdo_library_secret_loaded() && g_error_matches(gerror, SECRET_ERROR, code);
+}
+
 // Maps a GError from GDBus or libsecret to the status Swift reports, then frees it.
 static CAzdoSecretStatus fail_gerror(CAzdoSecretError *error, GError *gerror) {
     CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
@@ -62,10 +68,10 @@ static CAzdoSecretStatus fail_gerror(CAzdoSecretError *error, GError *gerror) {
     } else if (g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
                g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
         status = CAZDO_SECRET_NO_SERVICE;
-    } else if (g_error_matches(gerror, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+    } else if (is_secret_error(gerror, SECRET_ERROR_IS_LOCKED) ||
                (remote != NULL && strcmp(remote, "org.freedesktop.Secret.Error.IsLocked") == 0)) {
         status = CAZDO_SECRET_LOCKED;
-    } else if (g_error_matches(gerror, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+    } else if (is_secret_error(gerror, SECRET_ERROR_NO_SUCH_OBJECT) ||
                (remote != NULL && strcmp(remote, "org.freedesktop.Secret.Error.NoSuchObject") == 0)) {
         status = CAZDO_SECRET_NO_COLLECTION;
     }
@@ -104,7 +110,7 @@ static gpointer watchdog_run(gpointer data) {
 }
 
 static Watchdog *watchdog_start(int timeout_ms) {
-    Watchdog *dog = g_new0(Watchdog, 1);
+    Watchdog *dog = calloc(1, sizeof(Watchdog));
     dog->deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     g_mutex_init(&dog->mutex);
     g_cond_init(&dog->cond);
@@ -122,7 +128,7 @@ static void watchdog_stop(Watchdog *dog) {
     g_object_unref(dog->cancellable);
     g_mutex_clear(&dog->mutex);
     g_cond_clear(&dog->cond);
-    g_free(dog);
+    free(dog);
 }
 
 // The connection of an earlier call, reused by later ones: a refresh pass makes hundreds
@@ -132,8 +138,14 @@ static GMutex shared_bus_lock;
 static GDBusConnection *shared_bus = NULL;
 
 // GLib would try to autolaunch a bus through X11 when no address is known; we report
-// "no bus" instead, so the helper never spawns anything or waits for a display.
+// "no bus" instead, so the helper never spawns anything or waits for a display. Every
+// entry point starts here, so this is also where libsecret and glib get loaded.
 static GDBusConnection *connect_bus(int timeout_ms, CAzdoSecretError *error) {
+    const char *missing = azdo_library_load();
+    if (missing != NULL) {
+        fail(error, CAZDO_SECRET_NO_LIBRARY, missing);
+        return NULL;
+    }
     g_mutex_lock(&shared_bus_lock);
     if (shared_bus != NULL && !g_dbus_connection_is_closed(shared_bus)) {
         GDBusConnection *bus = g_object_ref(shared_bus);
@@ -168,7 +180,9 @@ static GDBusConnection *connect_bus(int timeout_ms, CAzdoSecretError *error) {
     }
     g_mutex_lock(&shared_bus_lock);
     if (shared_bus != bus) {
-        g_clear_object(&shared_bus);
+        if (shared_bus != NULL) {
+            g_object_unref(shared_bus);
+        }
         shared_bus = g_object_ref(bus);
     }
     g_mutex_unlock(&shared_bus_lock);
@@ -194,14 +208,69 @@ static void wipe(void *data, size_t length) {
     }
 }
 
-// Copies an item's `Attributes` property into malloc'd name/value pairs.
-static CAzdoSecretStatus load_attributes(GDBusConnection *bus, CAzdoSecretItem *item, int timeout_ms,
-                                         CAzdoSecretError *error) {
-    GVariant *reply = call(bus, item->path, PROPERTIES_IFACE, "Get",
-                           g_variant_new("(ss)", ITEM_IFACE, "Attributes"), "(v)", timeout_ms, error);
-    if (reply == NULL) {
-        return error->status;
+// One method call of a batch that call_all sends at once.
+typedef struct {
+    const char *path;
+    const char *iface;
+    const char *method;
+    GVariant *args;
+    const char *reply_type;
+    GVariant *reply;
+    GError *gerror;
+    size_t *pending;
+} Call;
+
+static void call_done(GObject *source, GAsyncResult *result, gpointer data) {
+    Call *one = data;
+    one->reply = g_dbus_connection_call_finish((GDBusConnection *)source, result, &one->gerror);
+    (*one->pending)--;
+}
+
+// Sends every call before waiting for any answer, so a batch costs one round trip to the
+// service instead of one per call; waits on a private main context until all have
+// answered (each call carries its own timeout). Records the first failure in `error`.
+static CAzdoSecretStatus call_all(GDBusConnection *bus, Call *calls, size_t count, int timeout_ms,
+                                  CAzdoSecretError *error) {
+    GMainContext *context = g_main_context_new();
+    g_main_context_push_thread_default(context);
+    size_t pending = count;
+    for (size_t i = 0; i < count; i++) {
+        calls[i].pending = &pending;
+        g_dbus_connection_call(bus, SERVICE_NAME, calls[i].path, calls[i].iface, calls[i].method, calls[i].args,
+                               G_VARIANT_TYPE(calls[i].reply_type), G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL,
+                               call_done, &calls[i]);
     }
+    while (pending > 0) {
+        g_main_context_iteration(context, TRUE);
+    }
+    g_main_context_pop_thread_default(context);
+    g_main_context_unref(context);
+    CAzdoSecretStatus status = CAZDO_SECRET_OK;
+    for (size_t i = 0; i < count; i++) {
+        if (calls[i].gerror == NULL) {
+            continue;
+        }
+        if (status == CAZDO_SECRET_OK) {
+            status = fail_gerror(error, calls[i].gerror);
+        } else {
+            g_error_free(calls[i].gerror);
+        }
+        calls[i].gerror = NULL;
+    }
+    return status;
+}
+
+static void unref_replies(Call *calls, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        if (calls[i].reply != NULL) {
+            g_variant_unref(calls[i].reply);
+        }
+    }
+}
+
+// Copies an item's `Attributes` property (the reply of a Properties.Get) into malloc'd
+// name/value pairs.
+static void copy_attributes(GVariant *reply, CAzdoSecretItem *item) {
     GVariant *boxed = NULL;
     g_variant_get(reply, "(v)", &boxed);
     size_t count = g_variant_is_of_type(boxed, G_VARIANT_TYPE("a{ss}")) ? g_variant_n_children(boxed) : 0;
@@ -214,59 +283,40 @@ static CAzdoSecretStatus load_attributes(GDBusConnection *bus, CAzdoSecretItem *
     }
     item->attribute_count = count;
     g_variant_unref(boxed);
-    g_variant_unref(reply);
-    return CAZDO_SECRET_OK;
 }
 
-// Fetches all secrets at once in a `plain` session (the bus is the user's own local
-// socket) and wipes the reply buffer after copying each secret out.
-static CAzdoSecretStatus load_secrets(GDBusConnection *bus, GVariant *paths, CAzdoSecretItem *items, size_t count,
-                                      int timeout_ms, CAzdoSecretError *error) {
-    GVariant *opened = call(bus, SERVICE_PATH, SERVICE_IFACE, "OpenSession",
-                            g_variant_new("(sv)", "plain", g_variant_new_string("")), "(vo)", timeout_ms, error);
-    if (opened == NULL) {
-        return error->status;
-    }
-    const char *session = NULL;
-    g_variant_get_child(opened, 1, "&o", &session);
-    GVariant *reply = call(bus, SERVICE_PATH, SERVICE_IFACE, "GetSecrets", g_variant_new("(@aoo)", paths, session),
-                           "(a{o(oayays)})", timeout_ms, error);
-    if (reply != NULL) {
-        GVariant *secrets = g_variant_get_child_value(reply, 0);
-        size_t n = g_variant_n_children(secrets);
-        for (size_t i = 0; i < n; i++) {
-            GVariant *entry = g_variant_get_child_value(secrets, i);
-            const char *path = NULL;
-            g_variant_get_child(entry, 0, "&o", &path);
-            GVariant *secret = g_variant_get_child_value(entry, 1);
-            GVariant *value = g_variant_get_child_value(secret, 2);
-            gsize length = 0;
-            const guchar *bytes = g_variant_get_fixed_array(value, &length, 1);
-            for (size_t j = 0; j < count; j++) {
-                if (strcmp(items[j].path, path) == 0 && items[j].secret == NULL) {
-                    items[j].secret = malloc(length ? length : 1);
-                    memcpy(items[j].secret, bytes, length);
-                    items[j].secret_length = length;
-                }
+// Copies each secret of a GetSecrets reply to its item, wiping the reply's buffer after.
+static void copy_secrets(GVariant *reply, CAzdoSecretItem *items, size_t count) {
+    GVariant *secrets = g_variant_get_child_value(reply, 0);
+    size_t n = g_variant_n_children(secrets);
+    for (size_t i = 0; i < n; i++) {
+        GVariant *entry = g_variant_get_child_value(secrets, i);
+        const char *path = NULL;
+        g_variant_get_child(entry, 0, "&o", &path);
+        GVariant *secret = g_variant_get_child_value(entry, 1);
+        GVariant *value = g_variant_get_child_value(secret, 2);
+        gsize length = 0;
+        const guchar *bytes = g_variant_get_fixed_array(value, &length, 1);
+        for (size_t j = 0; j < count; j++) {
+            if (strcmp(items[j].path, path) == 0 && items[j].secret == NULL) {
+                items[j].secret = malloc(length ? length : 1);
+                memcpy(items[j].secret, bytes, length);
+                items[j].secret_length = length;
             }
-            wipe((void *)bytes, length);
-            g_variant_unref(value);
-            g_variant_unref(secret);
-            g_variant_unref(entry);
         }
-        g_variant_unref(secrets);
-        g_variant_unref(reply);
+        wipe((void *)bytes, length);
+        g_variant_unref(value);
+        g_variant_unref(secret);
+        g_variant_unref(entry);
     }
-    // Closing needs no answer; the service also drops the session when we disconnect.
-    g_dbus_connection_call(bus, SERVICE_NAME, session, SESSION_IFACE, "Close", NULL, NULL,
-                           G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL, NULL, NULL);
-    g_variant_unref(opened);
-    return reply == NULL ? error->status : CAZDO_SECRET_OK;
+    g_variant_unref(secrets);
 }
 
-// One search: SearchItems, then each item's attributes, then the secrets. `*raced` is set
-// when SearchItems answered but a later call failed, which is what an item deleted in
-// between (another process replacing a PAT) looks like.
+// One search in two round trips: SearchItems (with OpenSession beside it when secrets are
+// wanted; `plain`, as the bus is the user's own local socket), then every item's
+// attributes and GetSecrets together. `*raced` is set when SearchItems answered but a later
+// call failed, which is what an item deleted in between (another process replacing a PAT)
+// looks like.
 static CAzdoSecretStatus search_once(GDBusConnection *bus, const char *schema, const CAzdoSecretAttribute *query,
                                      size_t query_count, int load, int timeout_ms, CAzdoSecretItem **items,
                                      size_t *item_count, size_t *locked_count, int *raced, CAzdoSecretError *error) {
@@ -277,38 +327,62 @@ static CAzdoSecretStatus search_once(GDBusConnection *bus, const char *schema, c
     for (size_t i = 0; i < query_count; i++) {
         g_variant_builder_add(&builder, "{ss}", query[i].name, query[i].value);
     }
-    GVariant *reply = call(bus, SERVICE_PATH, SERVICE_IFACE, "SearchItems", g_variant_new("(a{ss})", &builder),
-                           "(aoao)", timeout_ms, error);
-    if (reply == NULL) {
-        return error->status;
+    Call first[2] = {{SERVICE_PATH, SERVICE_IFACE, "SearchItems", g_variant_new("(a{ss})", &builder), "(aoao)"}};
+    if (load) {
+        first[1] = (Call){SERVICE_PATH, SERVICE_IFACE, "OpenSession",
+                          g_variant_new("(sv)", "plain", g_variant_new_string("")), "(vo)"};
     }
-    GVariant *unlocked = g_variant_get_child_value(reply, 0);
-    GVariant *locked = g_variant_get_child_value(reply, 1);
-    *locked_count = g_variant_n_children(locked);
-    size_t count = g_variant_n_children(unlocked);
-    CAzdoSecretStatus status = CAZDO_SECRET_OK;
-    if (count > 0) {
-        CAzdoSecretItem *found = calloc(count, sizeof(CAzdoSecretItem));
-        for (size_t i = 0; i < count && status == CAZDO_SECRET_OK; i++) {
-            const char *path = NULL;
-            g_variant_get_child(unlocked, i, "&o", &path);
-            found[i].path = strdup(path);
-            status = load_attributes(bus, &found[i], timeout_ms, error);
-        }
-        if (status == CAZDO_SECRET_OK && load) {
-            status = load_secrets(bus, unlocked, found, count, timeout_ms, error);
-        }
-        if (status == CAZDO_SECRET_OK) {
-            *items = found;
-            *item_count = count;
-        } else {
-            CAzdoSecret_items_free(found, count);
-            *raced = status != CAZDO_SECRET_TIMEOUT;
-        }
+    CAzdoSecretStatus status = call_all(bus, first, load ? 2 : 1, timeout_ms, error);
+    const char *session = NULL;
+    if (first[1].reply != NULL) {
+        g_variant_get_child(first[1].reply, 1, "&o", &session);
     }
-    g_variant_unref(unlocked);
-    g_variant_unref(locked);
-    g_variant_unref(reply);
+    if (status == CAZDO_SECRET_OK) {
+        GVariant *unlocked = g_variant_get_child_value(first[0].reply, 0);
+        GVariant *locked = g_variant_get_child_value(first[0].reply, 1);
+        *locked_count = g_variant_n_children(locked);
+        size_t count = g_variant_n_children(unlocked);
+        if (count > 0) {
+            CAzdoSecretItem *found = calloc(count, sizeof(CAzdoSecretItem));
+            size_t calls_count = count + (load ? 1 : 0);
+            Call *second = calloc(calls_count, sizeof(Call));
+            for (size_t i = 0; i < count; i++) {
+                const char *path = NULL;
+                g_variant_get_child(unlocked, i, "&o", &path);
+                found[i].path = strdup(path);
+                second[i] = (Call){found[i].path, PROPERTIES_IFACE, "Get",
+                                   g_variant_new("(ss)", ITEM_IFACE, "Attributes"), "(v)"};
+            }
+            if (load) {
+                second[count] = (Call){SERVICE_PATH, SERVICE_IFACE, "GetSecrets",
+                                       g_variant_new("(@aoo)", unlocked, session), "(a{o(oayays)})"};
+            }
+            status = call_all(bus, second, calls_count, timeout_ms, error);
+            if (status == CAZDO_SECRET_OK) {
+                for (size_t i = 0; i < count; i++) {
+                    copy_attributes(second[i].reply, &found[i]);
+                }
+                if (load) {
+                    copy_secrets(second[count].reply, found, count);
+                }
+                *items = found;
+                *item_count = count;
+            } else {
+                CAzdoSecret_items_free(found, count);
+                *raced = status != CAZDO_SECRET_TIMEOUT;
+            }
+            unref_replies(second, calls_count);
+            free(second);
+        }
+        g_variant_unref(unlocked);
+        g_variant_unref(locked);
+    }
+    if (session != NULL) {
+        // Closing needs no answer; the service also drops the session when we disconnect.
+        g_dbus_connection_call(bus, SERVICE_NAME, session, SESSION_IFACE, "Close", NULL, NULL,
+                               G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL, NULL, NULL);
+    }
+    unref_replies(first, 2);
     return status;
 }
 
@@ -418,6 +492,10 @@ CAzdoSecretStatus CAzdoSecret_delete(const char *path, int timeout_ms, CAzdoSecr
 
 CAzdoSecretStatus CAzdoSecret_store(const CAzdoSecretAttribute *attributes, size_t count, const char *label,
                                     const char *secret, int timeout_ms, CAzdoSecretError *error) {
+    const char *missing = azdo_library_load_secret();
+    if (missing != NULL) {
+        return fail(error, CAZDO_SECRET_NO_LIBRARY, missing);
+    }
     // A store into a locked or missing collection would make libsecret ask for a prompt.
     int locked = 0;
     if (CAzdoSecret_default_collection_locked(timeout_ms, &locked, error) != CAZDO_SECRET_OK) {

@@ -22,6 +22,70 @@ struct HelperProcessTests {
         }
     }
 
+    /// The shared libraries a helper run loaded, by soname (`LD_DEBUG=files`), and its result.
+    private func loadedLibraries(_ arguments: [String], input: String = "") throws -> (Set<String>, ProcessResult) {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LD_DEBUG"] = "files"
+        let result = try ProcessRunner.run(TestPaths.helper, arguments, input: input, environment: environment)
+        let names = result.standardError.split(separator: "\n").compactMap { line -> String? in
+            guard let range = line.range(of: "file=") else { return nil }
+            return line[range.upperBound...].split(separator: " ").first.map(String.init)
+        }
+        return (Set(names), result)
+    }
+
+    @Test("glib is loaded only when the keyring is used: not for --version, another host's get, or an unknown action")
+    func glibLoadsOnDemand() throws {
+        for (arguments, input) in [(["--version"], ""), (["get"], "protocol=https\nhost=github.com\n\n"), (["capability"], "")] {
+            let (loaded, result) = try loadedLibraries(arguments, input: input)
+            #expect(result.status == 0)
+            #expect(!loaded.isEmpty, "LD_DEBUG=files listed nothing: \(result.standardError)")
+            #expect(loaded.isDisjoint(with: ["libgio-2.0.so.0", "libglib-2.0.so.0", "libsecret-1.so.0"]), "\(arguments)")
+        }
+    }
+
+    @Test("an Azure DevOps get loads gio and never libsecret; a store loads libsecret", .privateKeyring)
+    func keyringCallsLoadWhatTheyNeed() throws {
+        let organization = "loads-\(UInt32.random(in: 0...UInt32.max))"
+        let (getLoaded, get) = try loadedLibraries(
+            ["get"], input: "protocol=https\nhost=dev.azure.com\npath=\(organization)/p/_git/r\n\n")
+        #expect(get.status == 0)
+        #expect(get.standardOutput.isEmpty)
+        #expect(getLoaded.contains("libgio-2.0.so.0"))
+        #expect(!getLoaded.contains("libsecret-1.so.0"))
+
+        let (storeLoaded, store) = try loadedLibraries(
+            ["store"], input: "protocol=https\nhost=dev.azure.com\npath=\(organization)/p/_git/r\nusername=u\npassword=p\n\n")
+        #expect(store.status == 0)
+        #expect(storeLoaded.contains("libsecret-1.so.0"))
+        let erase = try ProcessRunner.run(
+            TestPaths.helper, ["erase"], input: "protocol=https\nhost=dev.azure.com\npath=\(organization)/p/_git/r\n\n")
+        #expect(erase.status == 0)
+    }
+
+    @Test("the helper forwards exactly the commands the lifecycle executable has, and both say the same version")
+    func forwardedCommandsMatchTheTree() throws {
+        let dump = try ProcessRunner.run(TestPaths.lifecycle, ["--experimental-dump-help"])
+        #expect(dump.status == 0)
+        struct Help: Decodable {
+            struct Command: Decodable {
+                var commandName: String
+                var subcommands: [Command]?
+            }
+            var command: Command
+        }
+        let tree = try JSONDecoder().decode(Help.self, from: Data(dump.standardOutput.utf8))
+        let names = Set((tree.command.subcommands ?? []).map(\.commandName))
+        let helperOwned = Set(HelperProgram.Action.allCases.map(\.rawValue))
+        #expect(names.union(["help"]) == HelperInvocation.forwardedCommands.union(helperOwned))
+
+        let version = try ProcessRunner.run(TestPaths.helper, ["--version"])
+        let lifecycleVersion = try ProcessRunner.run(TestPaths.lifecycle, ["--version"])
+        #expect(version.status == 0)
+        #expect(version.standardOutput == lifecycleVersion.standardOutput)
+        #expect(version.standardOutput == GitCredentialAzdoVersion.current + "\n")
+    }
+
     @Test("get for a host that is not Azure DevOps never connects to the session bus")
     func passThroughNeverTouchesDBus() throws {
         let directory = try TestPaths.temporaryDirectory("fake-bus")
@@ -123,7 +187,7 @@ struct HelperProcessTests {
         try FileManager.default.createDirectory(at: libexec, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestPaths.helper, to: bin.appendingPathComponent("git-credential-azdo"))
         try FileManager.default.copyItem(
-            at: TestPaths.productsDirectory.appendingPathComponent("git-credential-azdo-lifecycle"),
+            at: TestPaths.lifecycle,
             to: libexec.appendingPathComponent("git-credential-azdo-lifecycle"))
         let home = try TestPaths.temporaryDirectory("prefix-home")
         let environment = ["HOME": home.path, "PATH": "/usr/bin:/bin"]

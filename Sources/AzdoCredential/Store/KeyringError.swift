@@ -14,6 +14,8 @@ public enum KeyringError: Error, Equatable, Sendable, CustomStringConvertible {
     case promptRequired
     /// The Secret Service or libsecret reported something else.
     case failed(detail: String)
+    /// libsecret could not be loaded (it is loaded on first use, not at start-up).
+    case libraryMissing(detail: String)
 
     /// One line: what is wrong and how to fix it.
     public var description: String {
@@ -38,6 +40,8 @@ public enum KeyringError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "unlock the keyring first"
         case .failed(let detail):
             return "the Secret Service failed: \(detail)"
+        case .libraryMissing(let detail):
+            return "cannot load libsecret (\(detail)); install it: `sudo apt-get install libsecret-1-0`"
         }
     }
 }

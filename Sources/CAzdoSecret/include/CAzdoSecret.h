@@ -16,6 +16,9 @@
 // encrypted session and libsecret owns the item schema. Every secret this shim hands
 // out is malloc'd by the shim and wiped by `CAzdoSecret_items_free`.
 //
+// libsecret and glib are loaded with dlopen on the first call (see library.h), so a
+// process that never touches the keyring never maps them.
+//
 // Every call takes a timeout in milliseconds; no call ever shows an unlock prompt.
 
 #ifdef __cplusplus
@@ -40,6 +43,8 @@ typedef enum {
     CAZDO_SECRET_PROMPT_REQUIRED = 6,
     /// Any other error; the message says what the service or GLib reported.
     CAZDO_SECRET_FAILED = 7,
+    /// libsecret (or the glib it needs) could not be loaded; the message is the loader's.
+    CAZDO_SECRET_NO_LIBRARY = 8,
 } CAzdoSecretStatus;
 
 /// One non-secret item attribute.
