@@ -103,6 +103,8 @@ deb:
 # The package's files in a scratch root, used from a clean shell against the emulator.
 deb-check: deb
 	$(SWIFT) build --product azdo-emulator
+	@# The helper loads gio and libsecret with dlopen, which dpkg-shlibdeps cannot see.
+	dpkg-deb -f .build/deb/git-credential-azdo_*_*.deb Depends | grep -q 'libsecret-1-0 (>= 0.18), libglib2.0-0 (>= 2.44)'
 	$(KEYRING) Tests/Support/install-check.sh --deb .build/deb/git-credential-azdo_*_*.deb
 
 # dpkg -i of the package on this machine, the installed binary run, then dpkg -r. It changes
