@@ -226,21 +226,30 @@ static void call_done(GObject *source, GAsyncResult *result, gpointer data) {
     (*one->pending)--;
 }
 
-// Sends every call before waiting for any answer, so a batch costs one round trip to the
-// service instead of one per call; waits on a private main context until all have
-// answered (each call carries its own timeout). Records the first failure in `error`.
+// A bus limits how many calls one connection may leave unanswered (dbus-daemon's
+// max_replies_per_connection: 128 unless the bus's config raises it), so a batch keeps at
+// most this many in flight.
+#define CALLS_IN_FLIGHT 64
+
+// Sends the calls without waiting for each answer before the next (up to CALLS_IN_FLIGHT
+// at a time), so a batch costs about one round trip to the service instead of one per
+// call; waits on a private main context until all have answered (each call carries its
+// own timeout). Records the first failure in `error`.
 static CAzdoSecretStatus call_all(GDBusConnection *bus, Call *calls, size_t count, int timeout_ms,
                                   CAzdoSecretError *error) {
     GMainContext *context = g_main_context_new();
     g_main_context_push_thread_default(context);
-    size_t pending = count;
-    for (size_t i = 0; i < count; i++) {
-        calls[i].pending = &pending;
-        g_dbus_connection_call(bus, SERVICE_NAME, calls[i].path, calls[i].iface, calls[i].method, calls[i].args,
-                               G_VARIANT_TYPE(calls[i].reply_type), G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL,
-                               call_done, &calls[i]);
-    }
-    while (pending > 0) {
+    size_t pending = 0;
+    size_t next = 0;
+    while (next < count || pending > 0) {
+        while (next < count && pending < CALLS_IN_FLIGHT) {
+            calls[next].pending = &pending;
+            g_dbus_connection_call(bus, SERVICE_NAME, calls[next].path, calls[next].iface, calls[next].method,
+                                   calls[next].args, G_VARIANT_TYPE(calls[next].reply_type), G_DBUS_CALL_FLAGS_NONE,
+                                   timeout_ms, NULL, call_done, &calls[next]);
+            next++;
+            pending++;
+        }
         g_main_context_iteration(context, TRUE);
     }
     g_main_context_pop_thread_default(context);

@@ -36,6 +36,20 @@ struct SecretServiceStoreTests {
         #expect(others.map(\.credential.secret) == [Secret("pat-\(other)")])
     }
 
+    @Test("one search returns 300 items with their own secrets (more calls than a bus lets one connection leave unanswered)")
+    func manyItemsInOneSearch() throws {
+        let organization = uniqueOrganization("many")
+        let users = (0..<300).map { "user\($0)" }
+        for user in users {
+            try store.add(credential(organization, user: user, secret: "pat-\(user)"))
+        }
+        let items = try store.credentials(server: RemoteTarget.azureDevOpsServer, organization: organization)
+        #expect(items.count == users.count)
+        #expect(items.allSatisfy { $0.credential.secret == Secret("pat-\($0.credential.username)") })
+        #expect(Set(items.map(\.credential.username)) == Set(users))
+        for item in items { try store.remove(id: item.id) }
+    }
+
     @Test("remove deletes exactly one item, and removing it again succeeds")
     func removeExactlyOne() throws {
         let organization = uniqueOrganization("remove")
