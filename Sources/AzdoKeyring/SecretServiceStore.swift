@@ -130,6 +130,7 @@ public struct SecretServiceStore: CredentialStore {
         case CAZDO_SECRET_NO_COLLECTION: return .noDefaultCollection
         case CAZDO_SECRET_PROMPT_REQUIRED: return .promptRequired
         case CAZDO_SECRET_NO_LIBRARY: return .libraryMissing(detail: failure.message)
+        case CAZDO_SECRET_SERVICE_STOPPED: return .serviceStopped(detail: failure.message)
         default: return .failed(detail: failure.message)
         }
     }

@@ -62,9 +62,11 @@ static CAzdoSecretStatus fail_gerror(CAzdoSecretError *error, GError *gerror) {
     if (g_error_matches(gerror, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
         g_error_matches(gerror, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
         g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
-        g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT) ||
-        g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)) {
+        g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT)) {
         status = CAZDO_SECRET_TIMEOUT;
+    } else if (g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)) {
+        // The bus's answer for a call whose recipient left the bus before replying.
+        status = CAZDO_SECRET_SERVICE_STOPPED;
     } else if (g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
                g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
         status = CAZDO_SECRET_NO_SERVICE;

@@ -73,4 +73,45 @@ struct KeyringFailureTests {
         #expect(result.standardOutput.isEmpty)
         #expect(result.standardError.hasPrefix("git-credential-azdo: the Secret Service did not answer within 300 ms"))
     }
+
+    /// Runs the helper's `$1` action with the script's stdin, its stderr going to file `$2`
+    /// (apart from the session's own notices about the killed daemon); freezes the keyring
+    /// daemon first and kills it (SIGKILL) 300 ms later, while the helper waits for its answer.
+    private static let vanishingScript = """
+        kill -STOP "$GIT_CREDENTIAL_AZDO_TEST_KEYRING_PID"
+        (sleep 0.3; kill -KILL "$GIT_CREDENTIAL_AZDO_TEST_KEYRING_PID") &
+        "$0" "$1" 2>"$2"; status=$?
+        wait
+        exit $status
+        """
+
+    /// The helper's stderr lines from a run of `vanishingScript`.
+    private static func helperErrorLines(_ file: URL) throws -> [String] {
+        try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    @Test("the Secret Service dying in the middle of a get or a store: one line, and the stored PAT survives")
+    func serviceDiesMidCall() throws {
+        let data = try TestPaths.temporaryDirectory("dying-keyring")
+        let stored = "protocol=https\nhost=dev.azure.com\npath=contoso/web/_git/site\nusername=contoso\npassword=KEPT\n\n"
+        let first = try KeyringSession.run(.unlocked, data: data, [TestPaths.helper.path, "store"], input: stored)
+        #expect(first.status == 0)
+
+        for (action, input, status) in [("get", getInput, Int32(0)), ("store", storeInput, 1)] {
+            let errors = data.appendingPathComponent("\(action).err")
+            let result = try KeyringSession.run(
+                .unlocked, data: data, ["bash", "-c", Self.vanishingScript, TestPaths.helper.path, action, errors.path],
+                input: input)
+            #expect(result.status == status, "\(action)")
+            #expect(result.standardOutput.isEmpty, "\(action)")
+            let lines = try Self.helperErrorLines(errors)
+            #expect(lines.count == 1, "\(action): \(lines)")
+            #expect(lines.first?.hasPrefix("git-credential-azdo: the Secret Service stopped before answering") == true)
+        }
+
+        // A new daemon on the same keyring files still has the PAT stored before.
+        let after = try KeyringSession.run(.unlocked, data: data, [TestPaths.helper.path, "get"], input: getInput)
+        #expect(after.status == 0)
+        #expect(after.standardOutput == "username=contoso\npassword=KEPT\n")
+    }
 }

@@ -16,6 +16,8 @@ public enum KeyringError: Error, Equatable, Sendable, CustomStringConvertible {
     case failed(detail: String)
     /// libsecret could not be loaded (it is loaded on first use, not at start-up).
     case libraryMissing(detail: String)
+    /// The Secret Service quit or was killed while a call waited for its answer.
+    case serviceStopped(detail: String)
 
     /// One line: what is wrong and how to fix it.
     public var description: String {
@@ -40,6 +42,9 @@ public enum KeyringError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "unlock the keyring first"
         case .failed(let detail):
             return "the Secret Service failed: \(detail)"
+        case .serviceStopped(let detail):
+            return "the Secret Service stopped before answering (\(detail)); "
+                + "start it again (log in to the desktop, or `gnome-keyring-daemon --start --components=secrets`) and retry"
         case .libraryMissing(let detail):
             return "cannot load libsecret (\(detail)); install it: `sudo apt-get install libsecret-1-0`"
         }

@@ -45,6 +45,8 @@ typedef enum {
     CAZDO_SECRET_FAILED = 7,
     /// libsecret (or the glib it needs) could not be loaded; the message is the loader's.
     CAZDO_SECRET_NO_LIBRARY = 8,
+    /// The Secret Service left the bus (quit or was killed) before answering a call.
+    CAZDO_SECRET_SERVICE_STOPPED = 9,
 } CAzdoSecretStatus;
 
 /// One non-secret item attribute.
