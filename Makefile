@@ -9,9 +9,10 @@ DESTDIR ?=
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: libsecret and glib headers. Tests, demo and benchmark: a headless Secret Service
-# (gnome-keyring, dbus), secret-tool, git, python3 for the test git server, hyperfine.
+# (gnome-keyring, dbus), secret-tool, git, python3 for the test git server, strace for the
+# suite-wide leak scan, hyperfine and python3-pip (Git Credential Manager) for the benchmark.
 APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecret-tools dbus \
-	git python3 python3-gi gir1.2-glib-2.0 hyperfine groff-base debhelper lintian man-db
+	git python3 python3-gi gir1.2-glib-2.0 strace hyperfine python3-pip groff-base debhelper lintian man-db
 RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
 
@@ -45,7 +46,7 @@ helper:
 
 test:
 	$(SWIFT) build --build-tests
-	$(KEYRING) --notifications $(SWIFT) test --skip-build
+	$(KEYRING) --notifications Tests/Support/leak-watch.sh $(SWIFT) test --skip-build
 	$(MAKE) install-check deb-check
 	$(MAKE) fuzz FUZZ_SECONDS=15
 	if [ "$$CI" = true ]; then $(MAKE) deb-install-check; else echo "make test: dpkg -i of the package runs in CI only (make deb-install-check)"; fi

@@ -178,10 +178,8 @@ extension Emulator {
         let pat = EmulatorState.PAT(
             organization: organization, displayName: name, scope: scope, validFrom: time, validTo: clamped,
             token: Random.token(length: 84))
-        withState {
-            $0.pats[id] = pat
-            $0.issuedSecrets.append(pat.token)
-        }
+        withState { $0.pats[id] = pat }
+        recordIssued([pat.token])
         return Self.tokenResult(describe(id, pat, includeToken: true))
     }
 

@@ -28,10 +28,19 @@ import Synchronization
 public final class Emulator: HTTPTransport {
     private let state = Mutex(EmulatorState())
     private let clock: @Sendable () -> Int64
+    private let onIssue: @Sendable (String) -> Void
 
-    /// Creates an emulator whose clock is `now` (Unix seconds).
-    public init(now: @escaping @Sendable () -> Int64) {
+    /// Creates an emulator whose clock is `now` (Unix seconds); `onIssue` hears every PAT,
+    /// access and refresh token it issues (the test suite's leak scan collects them).
+    public init(now: @escaping @Sendable () -> Int64, onIssue: @escaping @Sendable (String) -> Void = { _ in }) {
         clock = now
+        self.onIssue = onIssue
+    }
+
+    /// Records secrets it issued: for `GET issued-secrets`, then for `onIssue`.
+    func recordIssued(_ secrets: [String]) {
+        state.withLock { $0.issuedSecrets += secrets }
+        secrets.forEach(onIssue)
     }
 
     /// The emulator's time: its clock plus the offset set through `/_emulator/clock`. Never
@@ -260,8 +269,8 @@ public final class Emulator: HTTPTransport {
         state.withLock {
             $0.accessTokens[access] = expiresAt
             $0.refreshTokens[refresh] = clientID
-            $0.issuedSecrets += [access, refresh]
         }
+        recordIssued([access, refresh])
         return .json(200, Self.object([
             "token_type": .string("Bearer"), "scope": .string("499b84ac-1321-427f-aa17-267ca6975798/user_impersonation"),
             "expires_in": .int(3_599), "access_token": .string(access), "refresh_token": .string(refresh),

@@ -12,6 +12,8 @@ import Glibc
 // azdo-emulator --port-file FILE [--port N] [--git-root DIR]
 // Serves the Azure DevOps and Entra emulator on 127.0.0.1 until SIGTERM; with --git-root,
 // also git smart HTTP for DIR/{org}/{project}/_git/{repo}, for PATs the emulator issued.
+// With AZDO_EMULATOR_ISSUED_LOG set (by Tests/Support/leak-watch.sh only), every secret it
+// issues is appended to that file, so the test suite can look for it everywhere else.
 var arguments = CommandLine.arguments.dropFirst()
 var portFile: String?
 var gitRoot: String?
@@ -27,7 +29,7 @@ while let argument = arguments.popFirst() {
     }
 }
 
-let emulator = Emulator(now: { Int64(time(nil)) })
+let emulator = Emulator(now: { Int64(time(nil)) }, onIssue: IssuedLog.appender(path: getenv("AZDO_EMULATOR_ISSUED_LOG")))
 let git = gitRoot.map { GitBackend(root: $0) }
 let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
