@@ -42,4 +42,35 @@ struct ReplaceRaceTests {
         #expect(try writer.credentials(server: RemoteTarget.azureDevOpsServer, organization: organization)
             .map(\.credential.secret) == [Secret("pat-150")])
     }
+
+    /// Six loops of `get`, each run a new helper process (a new client of the Secret
+    /// Service), while another loop stores and erases the PAT 200 times. Prints the number of
+    /// gets, then the gets' stderr.
+    private static let churnScript = """
+        helper=$0 errors=$(mktemp)
+        input='protocol=https\nhost=dev.azure.com\npath=churn/p/_git/r\n'
+        ( for i in $(seq 200); do
+            printf "${input}username=u\npassword=pat-$i\n\n" | "$helper" store
+            printf "${input}username=u\npassword=pat-$i\n\n" | "$helper" erase
+          done ) &
+        writer=$!
+        for reader in 1 2 3 4 5 6; do
+          ( n=0; while kill -0 "$writer" 2>/dev/null; do
+              printf "$input\n" | "$helper" get >/dev/null 2>>"$errors"; n=$((n + 1))
+            done; echo "$n" ) > "$errors.$reader" &
+        done
+        wait
+        cat "$errors".? | awk '{ total += $1 } END { print total }'
+        cat "$errors"
+        """
+
+    @Test("new helper processes reading while another stores and erases: no get ever fails", .keyringTools)
+    func newClientsDuringChurn() throws {
+        let result = try KeyringSession.run(.unlocked, ["bash", "-c", Self.churnScript, TestPaths.helper.path])
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        let gets = try #require(lines.first.flatMap { Int($0) })
+        #expect(gets >= 100, "\(gets) gets ran")
+        #expect(lines.dropFirst().isEmpty, "failed gets: \(Set(lines.dropFirst()))")
+    }
 }
