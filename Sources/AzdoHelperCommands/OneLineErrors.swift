@@ -10,10 +10,23 @@ extension ParsableCommand {
         guard code != .success, !(error is ExitCode) else { exit(withError: error) }
         let message = self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
         let trimmed = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-        let words = CommandLine.arguments.dropFirst().prefix { !$0.hasPrefix("-") }.prefix(2)
+        let words = commandPath(CommandLine.arguments.dropFirst())
         StandardErrorSink().report(
             DisplayText.quoted(trimmed) + "; see `git credential-azdo " + (words.isEmpty ? "" : words.joined(separator: " ") + " ")
                 + "--help`")
         exit(withError: ExitCode(code.rawValue))
+    }
+
+    /// The leading arguments that name subcommands (`pat create`), so the hint points at
+    /// help that exists; a stray argument (`get extra`) is not part of it.
+    static func commandPath(_ arguments: ArraySlice<String>) -> [String] {
+        var command: any ParsableCommand.Type = self
+        var path: [String] = []
+        for word in arguments {
+            guard let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { break }
+            path.append(word)
+            command = next
+        }
+        return path
     }
 }

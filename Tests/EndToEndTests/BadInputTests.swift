@@ -40,6 +40,9 @@ struct BadInputTests {
         Case(arguments: ["refresher", "start"], expected: "Unexpected argument 'start'"),
         Case(arguments: ["configure", "--global"], expected: "Unknown option '--global'"),
         Case(arguments: ["unconfigure", "extra"], expected: "Unexpected argument 'extra'"),
+        Case(arguments: ["get", "extra"], expected: "Unexpected argument 'extra'; see `git credential-azdo get --help`"),
+        Case(arguments: ["pat", "nothing"], expected: "Unexpected argument 'nothing'; see `git credential-azdo pat --help`"),
+        Case(arguments: ["--bogus"], expected: "Unknown option '--bogus'; see `git credential-azdo --help`"),
     ]
 
     @Test("one line naming the problem, nothing on stdout, a non-zero exit", arguments: cases)
