@@ -67,13 +67,22 @@ for index in "${!helpers[@]}"; do
   lookups+=(-n "$name get" "$helper get < $work/get.in" -n "$name fill" "$(fill "$helper")")
   updates+=(-n "$name store" "$helper store < $work/store.in")
 done
+lookups+=(
+  -n "azdo pass-through get (github.com)" "$azdo get < $work/other.in"
+  -n "C program that does nothing" "$work/nothing < $work/other.in"
+  -n "git credential fill, no helper" "git -c credential.helper= credential fill < $work/other.in >/dev/null 2>&1; true"
+)
+# This machine's speed drifts over minutes (a shared virtual machine), and hyperfine runs
+# each command's runs back to back; so the lookups run in 5 rounds, each command's list
+# rotated by one command per round, and every sample of every round is pooled.
 # hyperfine 1.15 has no --input: stdin comes from a redirect in sh, whose start-up
 # hyperfine measures and subtracts.
-hyperfine -S sh -w 10 -r "$runs" --export-json "$work/lookups.json" --style none "${lookups[@]}" \
-  -n "azdo pass-through get (github.com)" "$azdo get < $work/other.in" \
-  -n "C program that does nothing" "$work/nothing < $work/other.in" \
-  -n "git credential fill, no helper" "git -c credential.helper= credential fill < $work/other.in >/dev/null 2>&1; true" \
-  >/dev/null
+rm -f "$work"/lookups-*.json
+for round in 1 2 3 4 5; do
+  hyperfine -S sh -w 5 -r $(((runs + 4) / 5)) --export-json "$work/lookups-$round.json" --style none "${lookups[@]}" \
+    >/dev/null
+  lookups=("${lookups[@]:3}" "${lookups[@]:0:3}")
+done
 hyperfine -S sh -w 3 -r "$runs" --export-json "$work/stores.json" --style none "${updates[@]}" >/dev/null
 # Each erase removes a stored credential: the prepare step stores it again before every run.
 for index in "${!helpers[@]}"; do
@@ -85,12 +94,17 @@ python3 - "$work" <<'PY'
 import glob, json, sys
 work = sys.argv[1]
 results = {}
-for path in [f"{work}/lookups.json", f"{work}/stores.json"] + sorted(glob.glob(f"{work}/erase-*.json")):
-    results.update({r["command"]: r for r in json.load(open(path))["results"]})
-print(f"{'command':40} {'median ms':>10} {'mean ms':>9} {'min ms':>8} {'max ms':>8}")
-for name, r in results.items():
-    print(f"{name:40} {r['median']*1e3:10.2f} {r['mean']*1e3:9.2f} {r['min']*1e3:8.2f} {r['max']*1e3:8.2f}")
-def median(name): return results[name]["median"]
+for path in sorted(glob.glob(f"{work}/lookups-*.json")) + [f"{work}/stores.json"] + sorted(glob.glob(f"{work}/erase-*.json")):
+    for r in json.load(open(path))["results"]:
+        results.setdefault(r["command"], []).extend(r["times"])
+results = {name: sorted(times) for name, times in results.items()}
+def median(name):
+    times = results[name]
+    return (times[(len(times) - 1) // 2] + times[len(times) // 2]) / 2
+print(f"{'command':40} {'median ms':>10} {'mean ms':>9} {'min ms':>8} {'max ms':>8} {'runs':>5}")
+for name, times in results.items():
+    print(f"{name:40} {median(name)*1e3:10.2f} {sum(times)/len(times)*1e3:9.2f} {times[0]*1e3:8.2f} "
+          f"{times[-1]*1e3:8.2f} {len(times):5}")
 for peer in ("libsecret", "gcm"):
     for what in ("get", "fill", "store", "erase"):
         if f"{peer} {what}" in results:
