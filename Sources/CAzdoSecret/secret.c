@@ -141,7 +141,7 @@ static GDBusConnection *shared_bus = NULL;
 
 // GLib would try to autolaunch a bus through X11 when no address is known; we report
 // "no bus" instead, so the helper never spawns anything or waits for a display. Every
-// entry point starts here, so this is also where libsecret and glib get loaded.
+// entry point starts here, so this is also where gio and glib get loaded.
 static GDBusConnection *connect_bus(int timeout_ms, CAzdoSecretError *error) {
     const char *missing = azdo_library_load();
     if (missing != NULL) {

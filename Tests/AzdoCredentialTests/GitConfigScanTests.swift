@@ -121,7 +121,7 @@ struct GitConfigScanTests {
         #expect(try world.gitValues() == ["system.example"])
     }
 
-    @Test("what the scan cannot be sure of is a maybe: escapes in an include path, a .git file, GIT_CONFIG")
+    @Test("what the scan cannot be sure of is a maybe: escapes in an include path, a .git file, GIT_CONFIG, a relative GIT_DIR")
     func unsure() throws {
         var world = try ConfigWorld()
         try world.write("home/.gitconfig", "[include]\n\tpath = odd\\\\name\n")
@@ -134,6 +134,13 @@ struct GitConfigScanTests {
         #expect(!world.scan(from: "repo"))
 
         world.environment["GIT_CONFIG"] = world.path("elsewhere")
+        #expect(world.scan())
+        world.environment["GIT_CONFIG"] = nil
+
+        world.environment["GIT_DIR"] = "relative/.git"
+        #expect(world.scan())
+        world.environment["GIT_DIR"] = nil
+        world.environment["GIT_CONFIG_COUNT"] = "1001"
         #expect(world.scan())
     }
 }

@@ -41,7 +41,8 @@ public struct GitConfigScan: Sendable {
     public func mayContain(variable: String) -> Bool {
         let needle = Array(variable.lowercased().utf8)
         if environment("GIT_CONFIG") != nil { return true }
-        for name in ["GIT_CONFIG_PARAMETERS"] + commandEntryNames() {
+        guard let commandEntries = commandEntryNames() else { return true }
+        for name in ["GIT_CONFIG_PARAMETERS"] + commandEntries {
             if let value = environment(name), Self.contains(Array(value.utf8), needle) || value.lowercased().contains("include") {
                 return true
             }
@@ -54,10 +55,12 @@ public struct GitConfigScan: Sendable {
         return false
     }
 
-    /// `GIT_CONFIG_KEY_n` and `GIT_CONFIG_VALUE_n` for every `n` below `GIT_CONFIG_COUNT`.
-    private func commandEntryNames() -> [String] {
+    /// `GIT_CONFIG_KEY_n` and `GIT_CONFIG_VALUE_n` for every `n` below `GIT_CONFIG_COUNT`;
+    /// nil (unsure) for more than 1,000 of them.
+    private func commandEntryNames() -> [String]? {
         guard let text = environment("GIT_CONFIG_COUNT"), let count = Int(text), count > 0 else { return [] }
-        return (0..<min(count, 1_000)).flatMap { ["GIT_CONFIG_KEY_\($0)", "GIT_CONFIG_VALUE_\($0)"] }
+        guard count <= 1_000 else { return nil }
+        return (0..<count).flatMap { ["GIT_CONFIG_KEY_\($0)", "GIT_CONFIG_VALUE_\($0)"] }
     }
 
     /// System, global and repository files, or nil when one of them cannot be determined.
@@ -82,10 +85,12 @@ public struct GitConfigScan: Sendable {
     }
 
     /// The repository's `config` and `config.worktree`, found as git finds the repository;
-    /// nil for a linked worktree or submodule (a `.git` file), which the scan leaves to git.
+    /// nil for a linked worktree or submodule (a `.git` file) or a relative `GIT_DIR`, which
+    /// the scan leaves to git.
     private func repositoryFiles() -> [String]? {
         if let gitDirectory = environment("GIT_DIR") {
-            return [gitDirectory + "/config", gitDirectory + "/config.worktree"]
+            // A relative GIT_DIR is relative to where git started, which may not be here.
+            return gitDirectory.hasPrefix("/") ? [gitDirectory + "/config", gitDirectory + "/config.worktree"] : nil
         }
         guard var directory = workingDirectory, directory.hasPrefix("/") else { return nil }
         while true {
