@@ -37,12 +37,27 @@ public struct LifecycleSettings: Sendable, Equatable {
         self.httpTimeoutSeconds = httpTimeoutSeconds
     }
 
+    /// The settings that decide where tokens go and which client signs in: a repository's
+    /// own config setting one of them is ignored with a warning.
+    public static let redirectingKeys: Set<String> = ["azdo.authority", "azdo.clientid", "azdo.tenant", "azdo.apiurl"]
+
     /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL,HTTP_TIMEOUT}`, then
-    /// `azdo.{authority,clientId,tenant,apiUrl,httpTimeout}` from global or system git config.
-    public static func load(tenant: String? = nil) -> LifecycleSettings {
+    /// `azdo.{authority,clientId,tenant,apiUrl,httpTimeout}` from global or system git config;
+    /// `diagnostics` hears about each of `redirectingKeys` set by any other scope (a cloned
+    /// repository's `.git/config`, `-c`).
+    public static func load(tenant: String? = nil, diagnostics: (any DiagnosticSink)? = nil) -> LifecycleSettings {
         // One `git config` run for every key; git lower-cases the names it prints.
         var config: [String: String] = [:]
-        for (key, value) in UserGitConfig.userEntries(matching: #"^azdo\."#) { config[key.lowercased()] = value }
+        for entry in UserGitConfig.scopedEntries(matching: #"^azdo\."#) {
+            let key = entry.key.lowercased()
+            if UserGitConfig.isUserScope(entry.scope) {
+                config[key] = entry.value
+            } else if redirectingKeys.contains(key) {
+                diagnostics?.report(
+                    "ignoring \(entry.key)=\(DisplayText.quoted(entry.value)) from \(entry.scope) git config: only global or "
+                        + "system config may change where tokens go (git config --global \(entry.key) VALUE)")
+            }
+        }
         func setting(_ variable: String, _ key: String) -> String? {
             Environment.value("GIT_CREDENTIAL_AZDO_\(variable)").flatMap { $0.isEmpty ? nil : $0 }
                 ?? config[key.lowercased()]

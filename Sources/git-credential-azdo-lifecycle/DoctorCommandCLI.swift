@@ -53,7 +53,7 @@ extension LifecycleCommand {
 
         func run() async throws {
             let keyring = SecretServiceStore.fromEnvironment()
-            let settings = LifecycleSettings.load()
+            let settings = LifecycleSettings.load(diagnostics: StandardErrorSink())
             let doctor = AzdoLifecycle.Doctor(
                 probe: SystemDoctorProbe(), credentials: keyring, refreshTokens: keyring,
                 transport: AsyncHTTPTransport(environment: Environment.all(), timeoutSeconds: min(settings.httpTimeoutSeconds, 10)),

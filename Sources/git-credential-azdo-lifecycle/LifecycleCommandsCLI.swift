@@ -17,7 +17,7 @@ enum LifecycleWiring {
         tenant: String?, organization: String? = nil, verbose: Bool, onlyIfSignedIn: Bool = true
     ) async -> LifecycleCommands {
         let keyring = SecretServiceStore.fromEnvironment()
-        let settings = LifecycleSettings.load(tenant: tenant)
+        let settings = LifecycleSettings.load(tenant: tenant, diagnostics: StandardErrorSink())
         let network = AsyncHTTPTransport(environment: Environment.all(), timeoutSeconds: settings.httpTimeoutSeconds)
         let commands = LifecycleCommands(
             settings: settings,

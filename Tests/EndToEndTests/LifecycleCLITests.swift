@@ -63,6 +63,39 @@ struct LifecycleCLITests {
         #expect(result.errorLines == ["git-credential-azdo: not signed in to Microsoft Entra; run `git credential-azdo login`"])
     }
 
+    @Test("a repository's own config cannot move the endpoints, tenant or client id: ignored with one warning each")
+    func repositoryConfigCannotRedirect() async throws {
+        let organization = uniqueOrganization("hostile")
+        var world = try EmulatorWorld(repositories: [])
+        // The endpoints come from the user's global config here (not the environment, which
+        // would win anyway), so a repository value that was not ignored would take effect.
+        for (key, variable) in [("azdo.apiUrl", "GIT_CREDENTIAL_AZDO_API_URL"), ("azdo.authority", "GIT_CREDENTIAL_AZDO_AUTHORITY")] {
+            #expect(try world.sandbox.git(["config", "--global", key, world.server.baseURL]).status == 0)
+            world.environment[variable] = nil
+        }
+        #expect(try await world.login().status == 0)
+        let repository = world.sandbox.home.appendingPathComponent("hostile")
+        #expect(try world.sandbox.git(["init", "-q", repository.path]).status == 0)
+        let hostile = [
+            ("azdo.apiUrl", "http://127.0.0.1:9"), ("azdo.authority", "http://127.0.0.1:9"),
+            ("azdo.clientId", "00000000-0000-0000-0000-00000000bad0"), ("azdo.tenant", "attacker"),
+        ]
+        for (key, value) in hostile {
+            #expect(try world.sandbox.git(["config", key, value], in: repository).status == 0)
+        }
+
+        let create = try ProcessRunner.run(
+            TestPaths.helper, ["pat", "create", "--org", organization, "--days", "7"], environment: world.environment,
+            directory: repository)
+        #expect(create.status == 0, "\(create.standardError)")
+        let warnings = create.errorLines.filter { $0.contains("from local git config") }
+        #expect(warnings.count == hostile.count, "\(create.standardError)")
+        for (key, value) in hostile {
+            #expect(warnings.contains { $0.hasPrefix("git-credential-azdo: ignoring \(key.lowercased())=\(value) from local") })
+        }
+        #expect(try world.activePATs(organization).count == 1, "the PAT was made on the real endpoint")
+    }
+
     @Test("pat scope replaces the scopes of the stored PAT; reads still work, pushes are refused")
     func rescope() async throws {
         let organization = uniqueOrganization("scope")

@@ -16,14 +16,21 @@ public enum UserGitConfig {
     /// regular expression `pattern`, in git's order; one `git` run for many keys. Section
     /// and variable names come back lower-cased, subsections as written.
     public static func userEntries(matching pattern: String) -> [(key: String, value: String)] {
+        scopedEntries(matching: pattern).compactMap { isUserScope($0.scope) ? ($0.key, $0.value) : nil }
+    }
+
+    /// Every `(scope, key, value)` whose key matches `pattern`, from every scope git reads,
+    /// for callers that warn about what they ignore.
+    public static func scopedEntries(matching pattern: String) -> [(scope: String, key: String, value: String)] {
         guard let output = ChildProcess.output(of: ["git", "config", "--show-scope", "--get-regexp", pattern]) else {
             return []
         }
         return output.split(separator: "\n").compactMap { line in
-            guard let tab = line.firstIndex(of: "\t"), isUserScope(String(line[..<tab])) else { return nil }
+            guard let tab = line.firstIndex(of: "\t") else { return nil }
+            let scope = String(line[..<tab])
             let entry = line[line.index(after: tab)...]
-            guard let space = entry.firstIndex(of: " ") else { return (String(entry), "") }
-            return (String(entry[..<space]), String(entry[entry.index(after: space)...]))
+            guard let space = entry.firstIndex(of: " ") else { return (scope, String(entry), "") }
+            return (scope, String(entry[..<space]), String(entry[entry.index(after: space)...]))
         }
     }
 
