@@ -40,6 +40,7 @@ struct KeyringLossTests {
         defer { second.end() }
         world.environment["DBUS_SESSION_BUS_ADDRESS"] = second.busAddress
         #expect(try world.cli(["get"], input: input).standardOutput == old, "git still gets the old PAT")
+        #expect(try world.activePATs(organization) == before, "the PAT made for the failed rotation was revoked")
         let next = try world.cli(["refresh"])
         #expect(next.status == 0, "\(next.standardError)")
         #expect(next.standardError.contains("\(organization): renewed"), "\(next.standardError)")
