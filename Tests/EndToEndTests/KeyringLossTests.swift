@@ -22,14 +22,24 @@ struct KeyringLossTests {
         let old = try world.cli(["get"], input: input).standardOutput
         #expect(old.contains("password="))
 
-        // The create call answers 2 s late; the daemon dies in the meantime.
+        // The create call answers 2 s late. The daemon dies in the meantime: a separate process
+        // kills it once the rotation's journal entry (written just before the create) exists,
+        // so the timing does not depend on how busy the test runner's threads are.
+        let state = try TestPaths.temporaryDirectory("lost-keyring-state")
+        world.environment["XDG_STATE_HOME"] = state.path
         try await world.control("fault?kind=slow&seconds=2&count=1")
+        let killer = Process()
+        killer.executableURL = URL(fileURLWithPath: "/bin/bash")
+        killer.arguments = [
+            "-c", #"for _ in $(seq 500); do ls "$1"/git-credential-azdo/rotation-*.json >/dev/null 2>&1 && break; sleep 0.02; done; sleep 0.3; kill -KILL "$2""#,
+            "bash", state.path, String(first.keyringPID),
+        ]
+        try killer.run()
         let errors = Pipe()
         let refresh = try world.start(["refresh"], standardError: errors)
-        try await Task.sleep(for: .milliseconds(700))
-        first.killDaemon()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         refresh.waitUntilExit()
+        killer.waitUntilExit()
         first.end()
         #expect(refresh.terminationStatus == 1)
         let lines = message.split(separator: "\n")
