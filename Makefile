@@ -27,7 +27,7 @@ help:
 	@echo "make deb     a Debian package in .build/deb (debhelper), checked by lintian"
 	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring"
 	@echo "make demo     demo against the emulator: login, pat create, silent clone and push, list, revoke"
-	@echo "make fuzz     libFuzzer on the protocol parser and the PAT API JSON (FUZZ_SECONDS each, default 300)"
+	@echo "make fuzz     libFuzzer on the protocol parser, the PAT API JSON and D-Bus replies (FUZZ_SECONDS each, default 300)"
 	@echo "make bench    get/fill latency against git's C libsecret helper; refresh over 200 PATs; daemon idle RSS"
 
 deps:
@@ -124,8 +124,8 @@ deb-install-check: deb
 FUZZ_SECONDS ?= 300
 fuzz:
 	$(SWIFT) build -c release --scratch-path .build-fuzz --product azdo-fuzz \
-		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
-	for target in parser pat-json; do \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xcc -fsanitize=fuzzer-no-link,address
+	for target in parser pat-json dbus; do \
 		mkdir -p .build-fuzz/corpus/$$target && \
 		AZDO_FUZZ_TARGET=$$target .build-fuzz/release/azdo-fuzz -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=70000 -print_final_stats=1 .build-fuzz/corpus/$$target Tests/Fuzz/corpus/$$target || exit 1; \

@@ -32,10 +32,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // The only C in the package: the item schema and a glib-free API over libsecret and
-        // GDBus. It compiles against libsecret's headers (libsecret-1-dev, libglib2.0-dev) but
-        // links nothing: it loads libsecret with dlopen on first use (see library.h), so git's
-        // calls that need no keyring start without it.
+        // The only C in the package: the item schema and a glib-free API over libsecret, GDBus
+        // and its own small D-Bus client for lookups (wire.h). It compiles against libsecret's
+        // headers (libsecret-1-dev, libglib2.0-dev) but links nothing: it loads gio and
+        // libsecret with dlopen when first needed (see library.h).
         .target(name: "CAzdoSecret", cSettings: [.unsafeFlags(libsecretHeaderFlags)]),
         // Everything testable without a keyring: protocol, remotes, get/store/erase rules.
         .target(name: "AzdoCredential"),
@@ -82,10 +82,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // libFuzzer targets for the credential protocol and the PAT API's answers (make fuzz);
+        // libFuzzer targets for the credential protocol, the PAT API's answers and the D-Bus
+        // messages the keyring lookup reads (make fuzz);
         // built normally, it replays the checked-in corpus.
         .executableTarget(
-            name: "azdo-fuzz", dependencies: ["AzdoCredential", "AzdoLifecycle"], path: "Tests/Fuzz",
+            name: "azdo-fuzz", dependencies: ["AzdoCredential", "AzdoLifecycle", "CAzdoSecret"], path: "Tests/Fuzz",
             exclude: ["corpus"]),
         // Processes, paths, throwaway keyring sessions and a git server for the tests.
         .target(name: "AzdoTestSupport", dependencies: ["AzdoCredential"], path: "Tests/AzdoTestSupport"),

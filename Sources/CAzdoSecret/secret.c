@@ -2,6 +2,7 @@
 #include "CAzdoSecret.h"
 
 #include "library.h"
+#include "wire.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -430,14 +431,29 @@ CAzdoSecretStatus CAzdoSecret_search_schema(const char *schema, const CAzdoSecre
     *items = NULL;
     *item_count = 0;
     *locked_count = 0;
-    GDBusConnection *bus = connect_bus(timeout_ms, error);
-    if (bus == NULL) {
-        return error->status;
-    }
     // A search that raced with a deletion is simply run again: the item is then gone from
     // SearchItems' answer, and the caller sees a consistent set (the old PAT or the new one).
     CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
     int raced = 1;
+    // The wire client first (no gio); GDBus only for a bus address it does not speak.
+    int unsupported = 0;
+    WireConnection *wire = wire_open(timeout_ms, &unsupported, error);
+    if (wire != NULL) {
+        for (int attempt = 0; attempt < 3 && raced; attempt++) {
+            CAzdoSecret_error_clear(error);
+            status = wire_search(wire, schema, query, query_count, load, timeout_ms, items, item_count, locked_count,
+                                 &raced, error);
+        }
+        wire_close(wire);
+        return status;
+    }
+    if (!unsupported) {
+        return error->status;
+    }
+    GDBusConnection *bus = connect_bus(timeout_ms, error);
+    if (bus == NULL) {
+        return error->status;
+    }
     for (int attempt = 0; attempt < 3 && raced; attempt++) {
         CAzdoSecret_error_clear(error);
         status = search_once(bus, schema, query, query_count, load, timeout_ms, items, item_count, locked_count, &raced,

@@ -44,7 +44,7 @@ struct HelperProcessTests {
         }
     }
 
-    @Test("an Azure DevOps get loads gio and never libsecret; a store loads libsecret", .privateKeyring)
+    @Test("a get that finds no PAT asks GDBus whether the keyring is locked (gio, never libsecret); a store loads libsecret", .privateKeyring)
     func keyringCallsLoadWhatTheyNeed() throws {
         let organization = "loads-\(UInt32.random(in: 0...UInt32.max))"
         let (getLoaded, get) = try loadedLibraries(

@@ -37,6 +37,28 @@ struct KeyringHelperTests {
         #expect(get.standardOutput == "username=me\npassword=pat-x\npassword_expiry_utc=4102444800\n")
     }
 
+    @Test("the lookup works through both D-Bus clients: the wire client, and GDBus for an address it does not speak")
+    func bothBusClients() throws {
+        let organization = uniqueOrganization("clients")
+        try store.add(StoredCredential(
+            server: RemoteTarget.azureDevOpsServer, organization: organization, username: "me", secret: Secret("pat-both"),
+            metadata: PATMetadata(source: .typed, storedAt: 1)))
+        let expected = "username=me\npassword=pat-both\n"
+        var environment = ProcessInfo.processInfo.environment
+        let address = try #require(environment["DBUS_SESSION_BUS_ADDRESS"])
+        environment["LD_DEBUG"] = "files"
+        let wire = try ProcessRunner.run(TestPaths.helper, ["get"], input: input(organization), environment: environment)
+        #expect(wire.standardOutput == expected)
+        #expect(!wire.standardError.contains("libgio-2.0.so.0"), "the wire client loads no gio")
+
+        // GDBus tries each entry of an address list; the wire client only speaks a first
+        // unix:path= or unix:abstract= entry, so this one goes to GDBus.
+        environment["DBUS_SESSION_BUS_ADDRESS"] = "tcp:host=127.0.0.1,port=9;" + address
+        let gdbus = try ProcessRunner.run(TestPaths.helper, ["get"], input: input(organization), environment: environment)
+        #expect(gdbus.standardOutput == expected)
+        #expect(gdbus.standardError.contains("libgio-2.0.so.0"), "the fallback went through GDBus")
+    }
+
     @Test("storing the same PAT again is a no-op; a new one replaces it")
     func storeIsIdempotent() throws {
         let organization = uniqueOrganization("idem")

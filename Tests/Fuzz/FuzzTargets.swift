@@ -1,16 +1,19 @@
 import AzdoCredential
 import AzdoLifecycle
+import CAzdoSecret
 import FoundationEssentials
 
-/// The inputs an attacker controls: what arrives on the helper's stdin, and what a server
-/// (or anything between) answers the PAT API. Each target must never crash, whatever the bytes.
+/// The inputs an attacker controls: what arrives on the helper's stdin, what a server (or
+/// anything between) answers the PAT API, and what arrives from the session bus. Each
+/// target must never crash, whatever the bytes.
 enum FuzzTargets {
-    /// `AZDO_FUZZ_TARGET`: `parser` (the default) or `pat-json`.
+    /// `AZDO_FUZZ_TARGET`: `parser` (the default), `pat-json` or `dbus`.
     static let selected = Environment.value("AZDO_FUZZ_TARGET") ?? "parser"
 
     static func run(_ bytes: UnsafeRawBufferPointer) {
         switch selected {
         case "pat-json": patJSON(bytes)
+        case "dbus": dbus(bytes)
         default: parser(bytes)
         }
     }
@@ -35,6 +38,14 @@ enum FuzzTargets {
         _ = try? PATResponse.token(status: status, headers: headers, body: body)
         _ = try? PATResponse.page(status: status, headers: headers, body: body)
         try? PATResponse.revoked(status: status, headers: headers, body: body)
+    }
+}
+
+extension FuzzTargets {
+    /// A message from the session bus, parsed as every reply a keyring lookup reads.
+    static func dbus(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        _ = CAzdoSecret_fuzz_wire_message(base.assumingMemoryBound(to: UInt8.self), bytes.count)
     }
 }
 
@@ -80,7 +91,7 @@ struct ReplayCorpus {
         var files = CommandLine.arguments.dropFirst().map { $0 }
         if files.isEmpty {
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("corpus")
-            for directory in ["parser", "pat-json"] {
+            for directory in ["parser", "pat-json", "dbus"] {
                 let folder = root.appendingPathComponent(directory)
                 files += try FileManager.default.contentsOfDirectory(atPath: folder.path).map { folder.appendingPathComponent($0).path }
             }
@@ -90,9 +101,10 @@ struct ReplayCorpus {
             data.withUnsafeBytes { bytes in
                 FuzzTargets.parser(bytes)
                 FuzzTargets.patJSON(bytes)
+                FuzzTargets.dbus(bytes)
             }
         }
-        print("replayed \(files.count) inputs through the parser and PAT JSON targets")
+        print("replayed \(files.count) inputs through the parser, PAT JSON and D-Bus targets")
     }
 }
 #endif

@@ -9,15 +9,18 @@
 // 32-entry attribute array as a tuple, and would otherwise see all of glib. This header
 // is the whole surface Swift sees: plain C strings and byte buffers, no glib types.
 //
-// Reads (`CAzdoSecret_search`) talk to the Secret Service over GDBus with a `plain`
-// session on one connection: three round trips instead of libsecret's generic set-up,
-// which costs about two thirds of a lookup (see docs/performance in the README). Writes
-// go through libsecret (`secret_password_storev_sync`), so the secret travels in an
-// encrypted session and libsecret owns the item schema. Every secret this shim hands
-// out is malloc'd by the shim and wiped by `CAzdoSecret_items_free`.
+// Reads (`CAzdoSecret_search`) talk to the Secret Service with a `plain` session (the bus
+// is the user's own local socket) in three round trips, instead of libsecret's generic
+// set-up, which cost about two thirds of a lookup (see Performance in the README). They
+// go over the session bus's socket with the shim's own small D-Bus client (wire.h), or
+// over GDBus for a bus address that client does not speak. Writes go through libsecret
+// (`secret_password_storev_sync`), so the secret travels in an encrypted session and
+// libsecret owns the item schema. Every secret this shim hands out is malloc'd by the
+// shim and wiped by `CAzdoSecret_items_free`.
 //
-// libsecret and glib are loaded with dlopen on the first call (see library.h), so a
-// process that never touches the keyring never maps them.
+// gio, glib and libsecret are loaded with dlopen when first needed (see library.h): a
+// lookup that finds a PAT never maps them, and neither does a process that never
+// touches the keyring.
 //
 // Every call takes a timeout in milliseconds; no call ever shows an unlock prompt.
 
@@ -115,6 +118,11 @@ CAzdoSecretStatus CAzdoSecret_default_collection_locked(int timeout_ms, int *_No
 CAzdoSecretStatus CAzdoSecret_notify(const char *_Nonnull app_name, const char *_Nonnull summary,
                                      const char *_Nonnull body, int urgency, int timeout_ms,
                                      unsigned int *_Nonnull id, CAzdoSecretError *_Nonnull error);
+
+/// For the fuzzer only: parses `bytes` as one message from the session bus, then its body
+/// as each reply a lookup reads (the D-Bus wire client's parser, see wire.h). Returns how
+/// many of them parsed; nothing may crash or read out of bounds, whatever the bytes.
+int CAzdoSecret_fuzz_wire_message(const unsigned char *_Nonnull bytes, size_t length);
 
 /// Frees the message inside `error` and resets it to success.
 void CAzdoSecret_error_clear(CAzdoSecretError *_Nonnull error);
