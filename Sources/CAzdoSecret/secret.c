@@ -516,6 +516,21 @@ CAzdoSecretStatus CAzdoSecret_default_collection_locked(int timeout_ms, int *loc
 }
 
 CAzdoSecretStatus CAzdoSecret_delete(const char *path, int timeout_ms, CAzdoSecretError *error) {
+    int unsupported = 0;
+    WireConnection *wire = wire_open(timeout_ms, &unsupported, error);
+    if (wire != NULL) {
+        CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
+        int raced = 1;
+        for (int attempt = 0; attempt < 3 && raced; attempt++) {
+            CAzdoSecret_error_clear(error);
+            status = wire_delete(wire, path, timeout_ms, &raced, error);
+        }
+        wire_close(wire);
+        return status;
+    }
+    if (!unsupported) {
+        return error->status;
+    }
     GDBusConnection *bus = connect_bus(timeout_ms, error);
     if (bus == NULL) {
         return error->status;

@@ -953,6 +953,24 @@ CAzdoSecretStatus wire_search(WireConnection *connection, const char *schema, co
     return status;
 }
 
+CAzdoSecretStatus wire_delete(WireConnection *connection, const char *path, int timeout_ms, int *raced,
+                              CAzdoSecretError *error) {
+    Call call = {path, SECRETS_ITEM, "Delete", ""};
+    CAzdoSecretStatus status = call_all(connection, SECRETS_NAME, &call, 1, timeout_ms, error);
+    *raced = status != CAZDO_SECRET_OK && call.unknown_method;
+    if (status == CAZDO_SECRET_OK) {
+        Cursor cursor = body_cursor(&call.message);
+        const char *prompt = strcmp(call.message.signature, "o") == 0 ? get_string(&cursor) : NULL;
+        if (prompt == NULL) {
+            status = set_error(error, CAZDO_SECRET_FAILED, "the Secret Service answered Delete with something else");
+        } else if (strcmp(prompt, "/") != 0) {
+            status = set_error(error, CAZDO_SECRET_PROMPT_REQUIRED, "the Secret Service wants a prompt to delete the item");
+        }
+    }
+    free_calls(&call, 1);
+    return status;
+}
+
 int CAzdoSecret_fuzz_wire_message(const unsigned char *bytes, size_t length) {
     Message message;
     size_t total = message_length(bytes, length);

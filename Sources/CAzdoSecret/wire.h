@@ -1,9 +1,10 @@
-// A small D-Bus client for the one thing git's `get` needs: a Secret Service search with
-// its attributes and secrets. It speaks the wire protocol over the session bus's unix
-// socket itself, so a lookup loads neither gio nor glib (1.1 ms) and skips GDBus's
-// connection set-up (threads, type system: about 1.2 ms). Everything else (storing,
-// deleting, notifications) still goes through libsecret and GDBus, and a bus address this
-// client does not speak (anything but unix:path= or unix:abstract=) falls back to GDBus.
+// A small D-Bus client for what git's `get` and `erase` need: a Secret Service search with
+// its attributes and secrets, and deleting an item. It speaks the wire protocol over the
+// session bus's unix socket itself, so these load neither gio nor glib (1.1 ms) and skip
+// GDBus's connection set-up (threads, type system: about 1.2 ms). Everything else
+// (storing, the lock check, notifications) still goes through libsecret and GDBus, and a
+// bus address this client does not speak (anything but unix:path= or unix:abstract=)
+// falls back to GDBus.
 #ifndef CAZDOSECRET_WIRE_H
 #define CAZDOSECRET_WIRE_H
 
@@ -28,5 +29,10 @@ void wire_close(WireConnection *connection);
 CAzdoSecretStatus wire_search(WireConnection *connection, const char *schema, const CAzdoSecretAttribute *query,
                               size_t query_count, int load, int timeout_ms, CAzdoSecretItem **items,
                               size_t *item_count, size_t *locked_count, int *raced, CAzdoSecretError *error);
+
+/// Deletes the item at `path` (Item.Delete); `*raced` when gnome-keyring answered
+/// UnknownMethod (its new-client race, see secret.c), so the caller may try again.
+CAzdoSecretStatus wire_delete(WireConnection *connection, const char *path, int timeout_ms, int *raced,
+                              CAzdoSecretError *error);
 
 #endif

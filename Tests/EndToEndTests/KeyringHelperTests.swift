@@ -37,7 +37,7 @@ struct KeyringHelperTests {
         #expect(get.standardOutput == "username=me\npassword=pat-x\npassword_expiry_utc=4102444800\n")
     }
 
-    @Test("the lookup works through both D-Bus clients: the wire client, and GDBus for an address it does not speak")
+    @Test("lookups and erases work through both D-Bus clients: the wire client, and GDBus for an address it does not speak")
     func bothBusClients() throws {
         let organization = uniqueOrganization("clients")
         try store.add(StoredCredential(
@@ -57,6 +57,9 @@ struct KeyringHelperTests {
         let gdbus = try ProcessRunner.run(TestPaths.helper, ["get"], input: input(organization), environment: environment)
         #expect(gdbus.standardOutput == expected)
         #expect(gdbus.standardError.contains("libgio-2.0.so.0"), "the fallback went through GDBus")
+        let erase = try ProcessRunner.run(TestPaths.helper, ["erase"], input: input(organization), environment: environment)
+        #expect(erase.status == 0)
+        #expect(try store.credentials(server: RemoteTarget.azureDevOpsServer, organization: organization).isEmpty)
     }
 
     @Test("storing the same PAT again is a no-op; a new one replaces it")
