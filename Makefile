@@ -28,7 +28,7 @@ help:
 	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring"
 	@echo "make demo     demo against the emulator: login, pat create, silent clone and push, list, revoke"
 	@echo "make fuzz     libFuzzer on the protocol parser, the PAT API JSON and D-Bus replies (FUZZ_SECONDS each, default 300)"
-	@echo "make bench    get/fill latency against git's C libsecret helper; refresh over 200 PATs; daemon idle RSS"
+	@echo "make bench    get/fill/store/erase against git's C libsecret helper and GCM; refresh over 200 PATs; daemon RSS"
 
 deps:
 	$(SUDO) apt-get update
@@ -118,8 +118,9 @@ deb-install-check: deb
 	$(SUDO) dpkg -r git-credential-azdo
 	! test -e /usr/bin/git-credential-azdo
 
-# libFuzzer on the credential protocol parser and the PAT API's JSON answers, FUZZ_SECONDS
-# each (default 300: ten minutes in all); new interesting inputs go to .build-fuzz/corpus.
+# libFuzzer on the credential protocol parser, the PAT API's JSON answers and the D-Bus
+# messages the keyring lookup reads, FUZZ_SECONDS each (default 300: fifteen minutes in all);
+# new interesting inputs go to .build-fuzz/corpus.
 # `make fuzz FUZZ_SECONDS=30` is the short run CI does.
 FUZZ_SECONDS ?= 300
 fuzz:
