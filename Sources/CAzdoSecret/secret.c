@@ -56,26 +56,19 @@ static gboolean is_secret_error(const GError *gerror, gint code) {
     return azdo_library_secret_loaded() && g_error_matches(gerror, SECRET_ERROR, code);
 }
 
-// Maps a GError from GDBus or libsecret to the status Swift reports, then frees it.
+// Maps a GError from GDBus or libsecret to the status Swift reports, then frees it. An
+// error the bus or the service sent is mapped by its D-Bus name, as the wire client maps
+// it (GDBus's G_DBUS_ERROR codes are those names); the rest are local: GDBus's own
+// timeout, the watchdog's cancellation, and libsecret's error domain.
 static CAzdoSecretStatus fail_gerror(CAzdoSecretError *error, GError *gerror) {
-    CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
     gchar *remote = g_dbus_error_get_remote_error(gerror);
+    CAzdoSecretStatus status = remote != NULL ? wire_error_status(remote) : CAZDO_SECRET_FAILED;
     if (g_error_matches(gerror, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
-        g_error_matches(gerror, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-        g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
-        g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT)) {
+        g_error_matches(gerror, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
         status = CAZDO_SECRET_TIMEOUT;
-    } else if (g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)) {
-        // The bus's answer for a call whose recipient left the bus before replying.
-        status = CAZDO_SECRET_SERVICE_STOPPED;
-    } else if (g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-               g_error_matches(gerror, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
-        status = CAZDO_SECRET_NO_SERVICE;
-    } else if (is_secret_error(gerror, SECRET_ERROR_IS_LOCKED) ||
-               (remote != NULL && strcmp(remote, "org.freedesktop.Secret.Error.IsLocked") == 0)) {
+    } else if (is_secret_error(gerror, SECRET_ERROR_IS_LOCKED)) {
         status = CAZDO_SECRET_LOCKED;
-    } else if (is_secret_error(gerror, SECRET_ERROR_NO_SUCH_OBJECT) ||
-               (remote != NULL && strcmp(remote, "org.freedesktop.Secret.Error.NoSuchObject") == 0)) {
+    } else if (is_secret_error(gerror, SECRET_ERROR_NO_SUCH_OBJECT)) {
         status = CAZDO_SECRET_NO_COLLECTION;
     }
     g_free(remote);

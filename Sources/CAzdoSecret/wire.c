@@ -437,8 +437,7 @@ static void consume(WireConnection *connection, size_t length) {
 // ---------------------------------------------------------------------------------------
 // Calls and their answers
 
-// What an error reply means here, as the GDBus path in secret.c maps it.
-static CAzdoSecretStatus error_status(const char *name) {
+CAzdoSecretStatus wire_error_status(const char *name) {
     if (strcmp(name, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
         strcmp(name, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0) {
         return CAZDO_SECRET_NO_SERVICE;
@@ -534,7 +533,7 @@ static CAzdoSecretStatus call_all(WireConnection *connection, const char *destin
         if (status == CAZDO_SECRET_OK) {
             Cursor cursor = body_cursor(reply);
             const char *text = reply->signature[0] == 's' ? get_string(&cursor) : NULL;
-            status = set_error(error, error_status(name), text ? text : name);
+            status = set_error(error, wire_error_status(name), text ? text : name);
         }
     }
     return status;

@@ -30,6 +30,10 @@ CAzdoSecretStatus wire_search(WireConnection *connection, const char *schema, co
                               size_t query_count, int load, int timeout_ms, CAzdoSecretItem **items,
                               size_t *item_count, size_t *locked_count, int *raced, CAzdoSecretError *error);
 
+/// The status an error reply named `name` (a D-Bus error name) means, for this client and
+/// for the GDBus path in secret.c alike.
+CAzdoSecretStatus wire_error_status(const char *name);
+
 /// Deletes the item at `path` (Item.Delete); `*raced` when gnome-keyring answered
 /// UnknownMethod (its new-client race, see secret.c), so the caller may try again.
 CAzdoSecretStatus wire_delete(WireConnection *connection, const char *path, int timeout_ms, int *raced,
