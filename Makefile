@@ -15,6 +15,9 @@ APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecre
 	git python3 python3-gi gir1.2-glib-2.0 strace hyperfine python3-pip groff-base debhelper lintian man-db
 RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
+# The suite normally takes 3 to 4 minutes; past this many seconds it is stopped, naming the
+# tests that had not finished (Tests/Support/supervise.py).
+TEST_DEADLINE ?= 1200
 
 .PHONY: help deps build release helper emulator completions install uninstall install-check deb deb-check deb-install-check fuzz test demo bench clean
 
@@ -25,7 +28,7 @@ help:
 	@echo "make install  install into \$$(DESTDIR)\$$(PREFIX) (default /usr/local): binaries, man page, completions, systemd units"
 	@echo "make uninstall  remove what make install installed"
 	@echo "make deb     a Debian package in .build/deb (debhelper), checked by lintian"
-	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring"
+	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring (TEST_DEADLINE seconds at most)"
 	@echo "make demo     demo against the emulator: login, pat create, silent clone and push, list, revoke"
 	@echo "make fuzz     libFuzzer on the protocol parser, the PAT API JSON and D-Bus replies (FUZZ_SECONDS each, default 300)"
 	@echo "make bench    get/fill/store/erase against git's C libsecret helper and GCM; refresh over 200 PATs; daemon RSS"
@@ -46,7 +49,8 @@ helper:
 
 test:
 	$(SWIFT) build --build-tests
-	$(KEYRING) --notifications Tests/Support/leak-watch.sh $(SWIFT) test --skip-build
+	$(KEYRING) --notifications Tests/Support/leak-watch.sh Tests/Support/supervise.py $(TEST_DEADLINE) \
+		$(SWIFT) test --skip-build
 	$(MAKE) install-check deb-check
 	$(MAKE) fuzz FUZZ_SECONDS=15
 	if [ "$$CI" = true ]; then $(MAKE) deb-install-check; else echo "make test: dpkg -i of the package runs in CI only (make deb-install-check)"; fi
