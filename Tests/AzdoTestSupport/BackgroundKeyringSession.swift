@@ -49,9 +49,12 @@ public final class BackgroundKeyringSession {
         kill(keyringPID, SIGKILL)
     }
 
-    /// Ends the session: the script stops its daemons by PID.
+    /// Ends the session: the script stops its daemons by PID. Also done on release, so a
+    /// test that throws halfway leaves no bus or keyring daemon behind.
     public func end() {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
     }
+
+    deinit { end() }
 }

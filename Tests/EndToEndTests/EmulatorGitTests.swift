@@ -19,7 +19,7 @@ struct EmulatorGitTests {
         let transport = AsyncHTTPTransport(environment: [:], timeoutSeconds: 10)
         let entra = EntraClient(
             configuration: EntraConfiguration(authority: server.baseURL, tenant: "organizations", clientID: "c"),
-            transport: transport, sleeper: TaskSleeper())
+            transport: transport, sleeper: TaskSleeper(), clock: SystemClock())
         let challenge = try await entra.startDeviceCode()
         _ = try await transport.send(HTTPRequest(
             method: "POST", url: "\(server.baseURL)/_emulator/approve?user_code=\(challenge.userCode)"))

@@ -28,18 +28,15 @@ struct KeyringLossTests {
         let state = try TestPaths.temporaryDirectory("lost-keyring-state")
         world.environment["XDG_STATE_HOME"] = state.path
         try await world.control("fault?kind=slow&seconds=2&count=1")
-        let killer = Process()
-        killer.executableURL = URL(fileURLWithPath: "/bin/bash")
-        killer.arguments = [
+        let killer = try world.start(URL(fileURLWithPath: "/bin/bash"), [
             "-c", #"for _ in $(seq 500); do ls "$1"/git-credential-azdo/rotation-*.json >/dev/null 2>&1 && break; sleep 0.02; done; sleep 0.3; kill -KILL "$2""#,
             "bash", state.path, String(first.keyringPID),
-        ]
-        try killer.run()
-        let errors = Pipe()
-        let refresh = try world.start(["refresh"], standardError: errors)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        refresh.waitUntilExit()
-        killer.waitUntilExit()
+        ])
+        let errors = OutputBuffer()
+        let refresh = try world.start(["refresh"], standardError: errors.pipe)
+        await world.finish(refresh, "refresh")
+        await world.finish(killer, "the process that kills the keyring")
+        let message = await errors.end(within: 10)
         first.end()
         #expect(refresh.terminationStatus == 1)
         let lines = message.split(separator: "\n")

@@ -242,24 +242,20 @@ struct LifecycleCLITests {
 
     @Test("at a terminal, login shows how long the code stays valid while it waits, on one redrawn line")
     func progressAtTerminal() async throws {
-        let world = try EmulatorWorld(repositories: [])
+        var world = try EmulatorWorld(repositories: [])
+        world.environment["TERM"] = "xterm"
         let output = try TestPaths.temporaryDirectory("pty").appendingPathComponent("output")
         #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
-        let login = Process()
-        login.executableURL = TestPaths.supportScript("pty-run.py")
-        login.arguments = [output.path, TestPaths.helper.path, "login"]
-        login.environment = world.environment.merging(["TERM": "xterm"]) { $1 }
-        login.standardInput = FileHandle.nullDevice
-        try login.run()
+        let login = try world.start(TestPaths.supportScript("pty-run.py"), [output.path, TestPaths.helper.path, "login"])
         var text = ""
-        for _ in 0..<200 where !text.contains("waiting for the sign-in") {
+        for _ in 0..<2_400 where !text.contains("waiting for the sign-in") && login.isRunning {
             try await Task.sleep(for: .milliseconds(50))
             text = String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self)
         }
         let marker = try #require(text.range(of: "enter the code "))
         let code = String(text[marker.upperBound...].prefix { !$0.isWhitespace })
         try await world.control("approve?user_code=\(code)")
-        login.waitUntilExit()
+        await world.finish(login, "login at a terminal")
         #expect(login.terminationStatus == 0)
         text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
         #expect(text.contains("\r\u{1B}[Kwaiting for the sign-in… (the code expires in 14:"))

@@ -116,7 +116,7 @@ struct RefresherCLITests {
             let results = try world.parallelLoad(
                 fills: 16, repository: "\(organization)/p/_git/r", seconds: 3, minimumRounds: 2
             ).map(\.text)
-            refresher.waitUntilExit()
+            await world.finish(refresher, "refresh")
             #expect(refresher.terminationStatus == 0)
             #expect(results.count >= 32)
             let passwords = results.compactMap { $0.split(separator: "\n").first { $0.hasPrefix("password=") } }
@@ -144,7 +144,7 @@ struct RefresherCLITests {
         try await world.control("fault?kind=slow&seconds=1&count=1")
         let refresher = try world.start(["refresh"])
         let contents = try world.parallelLoad(fills: 64, clones: 8, repository: repository, seconds: 3, minimumRounds: 1)
-        refresher.waitUntilExit()
+        await world.finish(refresher, "refresh")
         #expect(refresher.terminationStatus == 0)
         let fills = contents.filter { $0.0.hasPrefix("fill.") }
         #expect(fills.count >= 64)
@@ -238,8 +238,8 @@ struct RefresherCLITests {
         try await world.createPAT(organization, daysLeft: 5)
         let old = try #require(try world.stored(organization).first?.credential.secret)
 
-        let stderr = Pipe()
-        let daemon = try world.start(["daemon"], standardError: stderr)
+        let stderr = OutputBuffer()
+        let daemon = try world.start(["daemon"], standardError: stderr.pipe)
         var renewed = false
         for _ in 0..<100 where !renewed {
             try await Task.sleep(for: .milliseconds(100))
@@ -252,9 +252,9 @@ struct RefresherCLITests {
         let after = try cpuTicks(of: daemon.processIdentifier)
         #expect(after - before <= 2, "the idle daemon used \(after - before) clock ticks in 2 s")
         kill(daemon.processIdentifier, SIGTERM)
-        daemon.waitUntilExit()
+        await world.finish(daemon, "the daemon after SIGTERM")
         #expect(daemon.terminationReason == .exit && daemon.terminationStatus == 0)
-        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = await stderr.end(within: 10)
         #expect(output.contains("\(organization): renewed"))
         #expect(output.hasSuffix("git-credential-azdo: daemon stopped after 1 pass(es)\n"))
     }

@@ -45,9 +45,9 @@ struct SecretLeakTests {
         let daemon = try world.start(["daemon"])
         try await Task.sleep(for: .milliseconds(800))
         let processes = try Self.processTexts()
-        refresh.waitUntilExit()
+        await world.finish(refresh, "refresh")
         kill(daemon.processIdentifier, SIGTERM)
-        daemon.waitUntilExit()
+        await world.finish(daemon, "the daemon after SIGTERM")
         #expect(processes.count > 3, "read the argv and environment of \(processes.count) processes")
 
         try run(["pat", "revoke", "--org", organization, "--verbose"])

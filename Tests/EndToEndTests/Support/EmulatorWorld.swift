@@ -12,6 +12,8 @@ struct EmulatorWorld {
     let server: EmulatorProcess
     let sandbox: GitSandbox
     var environment: [String: String]
+    /// What `start` started; killed if it outlives the test.
+    let background = BackgroundProcesses()
 
     /// Starts the world; `tenant` is set explicitly unless nil (then the helper discovers it).
     init(repositories: [String], tenant: String? = uniqueOrganization("tenant")) throws {
@@ -28,16 +30,35 @@ struct EmulatorWorld {
         try ProcessRunner.run(TestPaths.helper, arguments, input: input, environment: environment)
     }
 
-    /// Starts the helper with `arguments` in the background; stderr goes to `standardError`
-    /// (a `Pipe` or `FileHandle`), by default nowhere.
+    /// Starts the helper with `arguments` in the background (killed if it outlives the
+    /// test); stderr goes to `standardError` (a `Pipe` or `FileHandle`), by default nowhere.
     func start(_ arguments: [String], standardError: Any = FileHandle.nullDevice) throws -> Process {
+        try start(TestPaths.helper, arguments, standardError: standardError)
+    }
+
+    /// Starts `executable` with this world's environment in the background, as `start`.
+    func start(_ executable: URL, _ arguments: [String], standardError: Any = FileHandle.nullDevice) throws
+        -> Process
+    {
         let process = Process()
-        process.executableURL = TestPaths.helper
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
         process.standardError = standardError
-        try process.run()
+        try background.run(process)
         return process
+    }
+
+    /// Waits (at most two minutes) for a process from `start` to exit; a test failure, and
+    /// the process killed, if it does not.
+    func finish(_ process: Process, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) async {
+        if await !process.exit(within: 120) {
+            Issue.record("\(what) was still running after two minutes", sourceLocation: sourceLocation)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// Runs `fills` loops of `git credential fill` for `repository` and `clones` loops of
@@ -97,28 +118,16 @@ struct EmulatorWorld {
     /// Runs `login` (with `arguments`), approves the code it prints as the user would in a
     /// browser, and returns everything it wrote on stderr.
     func login(_ arguments: [String] = []) async throws -> (status: Int32, standardError: String) {
-        let login = Process()
-        login.executableURL = TestPaths.helper
-        login.arguments = ["login"] + arguments
-        login.environment = environment
-        let stderr = Pipe()
-        login.standardError = stderr
-        login.standardOutput = FileHandle.nullDevice
-        login.standardInput = FileHandle.nullDevice
-        try login.run()
-        var message = ""
-        while !message.contains("enter the code ") {
-            let chunk = stderr.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            message += String(decoding: chunk, as: UTF8.self)
-        }
-        if let marker = message.range(of: "enter the code ") {
-            let code = String(message[marker.upperBound...].prefix { !$0.isWhitespace })
+        let output = OutputBuffer()
+        let login = try start(["login"] + arguments, standardError: output.pipe)
+        if await output.wait(for: " to authenticate.", within: 120),
+            let marker = output.text.range(of: "enter the code ")
+        {
+            let code = String(output.text[marker.upperBound...].prefix { !$0.isWhitespace })
             try await control("approve?user_code=\(code)")
         }
-        let rest = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        login.waitUntilExit()
-        return (login.terminationStatus, message + rest)
+        await finish(login, "login")
+        return (login.terminationStatus, await output.end(within: 10))
     }
 
     /// Signs in and creates a PAT for `organization`; fails the test if either fails.
