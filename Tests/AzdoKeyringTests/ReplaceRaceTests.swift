@@ -13,7 +13,10 @@ struct ReplaceRaceTests {
         let writer = SecretServiceStore(timeoutMilliseconds: 5_000)
         try writer.add(credential(organization, secret: "pat-0", storedAt: 0))
         let done = Atomic<Bool>(false)
-        let reader = Task.detached { () -> (lookups: Int, failures: [String]) in
+        let started = Atomic<Bool>(false)
+        // The reader loops on a thread of its own: as a task it would hold one of the test
+        // runner's few threads until the writer, which may be waiting for a thread, finishes.
+        let reader = OnThread { () -> (lookups: Int, failures: [String]) in
             let store = SecretServiceStore(timeoutMilliseconds: 5_000)
             var lookups = 0
             var failures: [String] = []
@@ -25,11 +28,12 @@ struct ReplaceRaceTests {
                 } catch {
                     failures.append(error.description)
                 }
+                started.store(true, ordering: .releasing)
             }
             return (lookups, failures)
         }
         // Let the reader start before the first replacement.
-        try await Task.sleep(for: .milliseconds(20))
+        while !started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
         for generation in 1...150 {
             try writer.replace(with: credential(organization, secret: "pat-\(generation)", storedAt: Int64(generation))) {
                 _ in true
