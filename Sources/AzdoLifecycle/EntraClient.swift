@@ -87,12 +87,17 @@ public struct EntraClient: Sendable {
     private let configuration: EntraConfiguration
     private let transport: any HTTPTransport
     private let sleeper: any RetrySleeper
+    private let clock: any WallClock
 
-    /// Creates a client.
-    public init(configuration: EntraConfiguration, transport: any HTTPTransport, sleeper: any RetrySleeper) {
+    /// Creates a client; `clock` measures how long a sign-in has been waited for.
+    public init(
+        configuration: EntraConfiguration, transport: any HTTPTransport, sleeper: any RetrySleeper,
+        clock: any WallClock
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.sleeper = sleeper
+        self.clock = clock
     }
 
     /// Asks Entra for a device code.
@@ -108,16 +113,21 @@ public struct EntraClient: Sendable {
     }
 
     /// Polls until the user finishes: waits `interval` between polls, 5 s longer after each
-    /// `slow_down`, and gives up when the code expires.
+    /// `slow_down`, and gives up when the code expires: after `expiresIn` seconds of sleeps
+    /// or by `clock`, whichever comes first (slow answers count: the code does not wait).
     public func waitForSignIn(_ challenge: DeviceCodeChallenge, progress: any ProgressDisplay = NoProgress())
         async throws(EntraError) -> EntraTokens
     {
         var interval = challenge.interval
+        var slept = 0
         var waited = 0
+        let started = clock.now()
         defer { progress.clear() }
         while waited < challenge.expiresIn {
             await sleeper.sleep(seconds: interval)
-            waited += interval
+            slept += interval
+            waited = max(slept, Int(clock.now() - started))
+            guard waited <= challenge.expiresIn else { break }
             let left = challenge.expiresIn - waited
             progress.show("waiting for the sign-in… (the code expires in \(left / 60):\(left % 60 < 10 ? "0" : "")\(left % 60))")
             do {

@@ -54,7 +54,7 @@ public struct LifecycleCommands: Sendable {
 
     /// Device-code sign-in: shows Entra's instructions, waits, and stores the refresh token.
     public func login() async throws(SignInError) {
-        let entra = EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper)
+        let entra = EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper, clock: clock)
         let challenge: DeviceCodeChallenge
         do { challenge = try await entra.startDeviceCode() } catch { throw .entra(error) }
         diagnostics.report(challenge.message)
@@ -88,7 +88,7 @@ public struct LifecycleCommands: Sendable {
     public var refreshTokenSession: RefreshTokenSession {
         RefreshTokenSession(
             configuration: settings.entra, store: refreshTokens,
-            client: EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper), clock: clock)
+            client: EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper, clock: clock), clock: clock)
     }
 
     /// The PAT manager storing under the settings' git server.

@@ -23,7 +23,7 @@ struct EmulatorControlTests {
     func accessToken() async throws -> Secret {
         let entra = EntraClient(
             configuration: EntraConfiguration(authority: base, tenant: "organizations", clientID: "client"),
-            transport: emulator, sleeper: NoSleep())
+            transport: emulator, sleeper: NoSleep(), clock: SystemClock())
         let challenge = try await entra.startDeviceCode()
         #expect(post("approve?user_code=\(challenge.userCode)") == 200)
         return try await entra.waitForSignIn(challenge).accessToken

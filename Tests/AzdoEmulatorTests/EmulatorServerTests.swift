@@ -16,7 +16,7 @@ struct EmulatorServerTests {
         let server = try EmulatorProcess(repositories: [])
         let transport = AsyncHTTPTransport(environment: [:], timeoutSeconds: 10)
         let configuration = EntraConfiguration(authority: server.baseURL, tenant: "organizations", clientID: "client")
-        let entra = EntraClient(configuration: configuration, transport: transport, sleeper: TaskSleeper())
+        let entra = EntraClient(configuration: configuration, transport: transport, sleeper: TaskSleeper(), clock: SystemClock())
         let challenge = try await entra.startDeviceCode()
         let approved = try await transport.send(HTTPRequest(
             method: "POST", url: "\(server.baseURL)/_emulator/approve?user_code=\(challenge.userCode)"))

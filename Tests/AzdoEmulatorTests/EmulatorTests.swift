@@ -28,7 +28,7 @@ struct EmulatorTests {
     }
 
     func signIn() async throws -> Secret {
-        let entra = EntraClient(configuration: configuration, transport: emulator, sleeper: sleeper)
+        let entra = EntraClient(configuration: configuration, transport: emulator, sleeper: sleeper, clock: clock)
         let challenge = try await entra.startDeviceCode()
         clock.advance(days: 0)
         let approval = emulator.handle(HTTPRequest(
@@ -123,7 +123,7 @@ struct EmulatorTests {
 
     @Test("refresh tokens rotate: the old one is refused after use")
     func refreshRotation() async throws {
-        let entra = EntraClient(configuration: configuration, transport: emulator, sleeper: sleeper)
+        let entra = EntraClient(configuration: configuration, transport: emulator, sleeper: sleeper, clock: clock)
         let challenge = try await entra.startDeviceCode()
         _ = emulator.handle(HTTPRequest(method: "POST", url: "\(base)/_emulator/approve?user_code=\(challenge.userCode)"))
         let first = try await entra.waitForSignIn(challenge)
@@ -135,7 +135,7 @@ struct EmulatorTests {
 
     @Test("a declined device code is reported as declined")
     func declined() async throws {
-        let entra = EntraClient(configuration: configuration, transport: emulator, sleeper: sleeper)
+        let entra = EntraClient(configuration: configuration, transport: emulator, sleeper: sleeper, clock: clock)
         let challenge = try await entra.startDeviceCode()
         _ = emulator.handle(HTTPRequest(method: "POST", url: "\(base)/_emulator/decline?user_code=\(challenge.userCode)"))
         await #expect(throws: EntraError.declined) { try await entra.waitForSignIn(challenge) }

@@ -36,7 +36,7 @@ final class RefreshWorld: Sendable {
         guard signedIn.withLock({ $0 }) else { throw .notSignedIn }
         let entra = EntraClient(
             configuration: EntraConfiguration(authority: base, tenant: "organizations", clientID: "client"),
-            transport: emulator, sleeper: NoSleep())
+            transport: emulator, sleeper: NoSleep(), clock: SystemClock())
         do {
             let challenge = try await entra.startDeviceCode()
             _ = emulator.handle(HTTPRequest(method: "POST", url: "\(base)/_emulator/approve?user_code=\(challenge.userCode)"))

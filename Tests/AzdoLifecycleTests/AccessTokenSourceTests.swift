@@ -40,7 +40,8 @@ struct AccessTokenSourceTests {
         let transport = ScriptedTransport([tokenAnswer])
         let session = RefreshTokenSession(
             configuration: configuration, store: store,
-            client: EntraClient(configuration: configuration, transport: transport, sleeper: RecordingSleeper()),
+            client: EntraClient(
+                configuration: configuration, transport: transport, sleeper: RecordingSleeper(), clock: FixedClock(0)),
             clock: FixedClock(500))
         #expect(try await session.accessToken() == Secret("ACCESS-1"))
         #expect(store.saved.last?.token == Secret("REFRESH-2"))
@@ -53,7 +54,8 @@ struct AccessTokenSourceTests {
         let transport = ScriptedTransport([])
         let session = RefreshTokenSession(
             configuration: configuration, store: MemoryRefreshTokenStore(),
-            client: EntraClient(configuration: configuration, transport: transport, sleeper: RecordingSleeper()),
+            client: EntraClient(
+                configuration: configuration, transport: transport, sleeper: RecordingSleeper(), clock: FixedClock(0)),
             clock: FixedClock(0))
         await #expect(throws: SignInError.notSignedIn) { try await session.accessToken() }
         #expect(transport.sent.isEmpty)

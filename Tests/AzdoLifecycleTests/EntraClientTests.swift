@@ -1,5 +1,6 @@
 import AzdoCredential
 import AzdoLifecycle
+import AzdoTestSupport
 import Foundation
 import Testing
 
@@ -23,7 +24,7 @@ struct EntraClientTests {
         clientID: "872cd9fa-d31f-45e0-9eab-6e460a02d1f1")
 
     func client(_ transport: ScriptedTransport) -> EntraClient {
-        EntraClient(configuration: configuration, transport: transport, sleeper: sleeper)
+        EntraClient(configuration: configuration, transport: transport, sleeper: sleeper, clock: FixedClock(0))
     }
 
     @Test("device code: pending, slow_down, then tokens; intervals follow RFC 8628")
@@ -71,6 +72,20 @@ struct EntraClientTests {
         #expect(sleeper.recorded == [5, 5, 5, 5, 5, 5])
     }
 
+    @Test("slow answers count against the code's lifetime: polling stops when it has passed by the clock")
+    func slowAnswersCount() async throws {
+        let pending = entra(400, #"{"error":"authorization_pending"}"#)
+        let clock = MovableClock(1_000)
+        // Each answer takes 12 s; the code lives 30 s and the interval is 5 s.
+        let transport = SlowTransport(ScriptedTransport([deviceCodeAnswer] + Array(repeating: pending, count: 20)), clock)
+        let client = EntraClient(configuration: configuration, transport: transport, sleeper: sleeper, clock: clock)
+        let challenge = try await client.startDeviceCode()
+        await #expect(throws: EntraError.expired) { try await client.waitForSignIn(challenge) }
+        // Polls after 5 s, 12 s (5 + one answer) and 24 s; 36 s have passed before a fourth.
+        #expect(transport.inner.sent.count == 1 + 3)
+        #expect(sleeper.recorded == [5, 5, 5, 5])
+    }
+
     @Test("refresh returns the rotated refresh token; invalid_grant asks for a new sign-in")
     func refresh() async throws {
         let transport = ScriptedTransport([
@@ -92,5 +107,21 @@ struct EntraClientTests {
         await #expect(throws: EntraError.malformedResponse) { try await client(html).refresh(Secret("r")) }
         let down = ScriptedTransport([.failure(.timedOut)])
         await #expect(throws: EntraError.transport(.timedOut)) { try await client(down).startDeviceCode() }
+    }
+}
+
+/// Moves `clock` 12 s forward during each request, as a slow network would.
+struct SlowTransport: HTTPTransport {
+    let inner: ScriptedTransport
+    let clock: MovableClock
+
+    init(_ inner: ScriptedTransport, _ clock: MovableClock) {
+        self.inner = inner
+        self.clock = clock
+    }
+
+    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        defer { clock.advance(seconds: 12) }
+        return try await inner.send(request)
     }
 }
