@@ -102,7 +102,7 @@ class TestTracker:
         self.partial = lines.pop()
         for raw in lines:
             line = self.ansi.sub("", raw.decode(errors="replace")).rstrip("\r")
-            if line[1:7] != " Test " or line[1:12] == " Test case ":
+            if line[1:7] != " Test " or line[1:12] in (" Test case ", " Test run s", " Test run w"):
                 continue
             if match := self.started.match(line):
                 self.running[match.group(1)] = time.monotonic()
@@ -147,11 +147,14 @@ def main():
                     status = status or 1
         reap()
         if time.monotonic() > deadline:
+            # Oldest first; the runner starts every test at once, so past 40 the list says little.
             names = sorted(tests.running, key=tests.running.get)
             print(f"supervise: still running after {sys.argv[1]} s, so stopped; "
-                  f"{len(names)} test(s) had not finished:", flush=True)
-            for name in names:
+                  f"{len(names)} test(s) had not finished{':' if names else '.'}", flush=True)
+            for name in names[:40]:
                 print(f"supervise:   {name} (started {time.monotonic() - tests.running[name]:.0f} s ago)", flush=True)
+            if len(names) > 40:
+                print(f"supervise:   … and {len(names) - 40} more", flush=True)
             report("processes still running:", descendants())
             kill_all()
             return 124
