@@ -88,7 +88,8 @@ public struct LifecycleCommands: Sendable {
     public var refreshTokenSession: RefreshTokenSession {
         RefreshTokenSession(
             configuration: settings.entra, store: refreshTokens,
-            client: EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper, clock: clock), clock: clock)
+            client: EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper, clock: clock),
+            clock: clock)
     }
 
     /// The PAT manager storing under the settings' git server.
