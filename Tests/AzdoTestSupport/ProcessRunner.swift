@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -20,9 +21,12 @@ public struct ProcessResult: Sendable {
 /// Runs child processes to completion, feeding stdin and collecting both outputs.
 public enum ProcessRunner {
     /// Runs `executable` with `arguments`; `environment` replaces the inherited one when given.
+    /// A child still running after `limitSeconds` (by default far beyond any test's need) is
+    /// killed, so that a hung child fails its test instead of stalling the whole run; its
+    /// result then has status 137 and stderr ends with a line saying so.
     public static func run(
         _ executable: URL, _ arguments: [String] = [], input: String = "", environment: [String: String]? = nil,
-        directory: URL? = nil
+        directory: URL? = nil, limitSeconds: Int = 300
     ) throws -> ProcessResult {
         let process = Process()
         process.executableURL = executable
@@ -33,27 +37,38 @@ public enum ProcessRunner {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         let collector = OutputCollector(stdout: stdout, stderr: stderr)
         writeAll(Array(input.utf8), to: stdin.fileHandleForWriting.fileDescriptor)
         try? stdin.fileHandleForWriting.close()
+        var killed = false
+        if exited.wait(timeout: .now() + .seconds(limitSeconds)) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+            killed = true
+        }
         process.waitUntilExit()
-        let (out, err) = collector.finish()
+        // What the child started may still hold its pipes; what arrived by then is enough.
+        let (out, err) = collector.finish(waitingAtMost: killed ? 5 : limitSeconds)
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus
             : process.terminationStatus
+        let name = ([executable.lastPathComponent] + arguments.prefix(1)).joined(separator: " ")
+        let note = killed ? "ProcessRunner: \(name) killed after \(limitSeconds) s\n" : ""
         return ProcessResult(
             status: status, standardOutput: String(decoding: out, as: UTF8.self),
-            standardError: String(decoding: err, as: UTF8.self))
+            standardError: String(decoding: err, as: UTF8.self) + note)
     }
 
     /// Runs a command found on `PATH`.
     public static func run(
         command: String, _ arguments: [String] = [], input: String = "", environment: [String: String]? = nil,
-        directory: URL? = nil
+        directory: URL? = nil, limitSeconds: Int = 300
     ) throws -> ProcessResult {
         try run(
             URL(fileURLWithPath: "/usr/bin/env"), [command] + arguments, input: input, environment: environment,
-            directory: directory)
+            directory: directory, limitSeconds: limitSeconds)
     }
 
     /// Writes `bytes` with `write(2)`, retrying on EINTR and stopping quietly when the child
@@ -78,19 +93,35 @@ public enum ProcessRunner {
 }
 
 /// Drains stdout and stderr on background threads so a chatty child never blocks.
-private final class OutputCollector: @unchecked Sendable {
+private final class OutputCollector: Sendable {
     private let group = DispatchGroup()
-    private var out = Data(), err = Data()
+    private let collected = Mutex<(out: Data, err: Data)>((Data(), Data()))
 
     init(stdout: Pipe, stderr: Pipe) {
         group.enter()
         group.enter()
-        DispatchQueue.global().async { self.out = stdout.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
-        DispatchQueue.global().async { self.err = stderr.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
+        DispatchQueue.global().async { [self] in
+            drain(stdout) { $0.out.append($1) }
+            group.leave()
+        }
+        DispatchQueue.global().async { [self] in
+            drain(stderr) { $0.err.append($1) }
+            group.leave()
+        }
     }
 
-    func finish() -> (Data, Data) {
-        group.wait()
-        return (out, err)
+    /// Reads `pipe` to its end, keeping each chunk as it comes.
+    private func drain(_ pipe: Pipe, into keep: (inout (out: Data, err: Data), Data) -> Void) {
+        while true {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { return }
+            collected.withLock { keep(&$0, chunk) }
+        }
+    }
+
+    /// Both outputs once both pipes ended, or what arrived within `seconds`.
+    func finish(waitingAtMost seconds: Int) -> (Data, Data) {
+        _ = group.wait(timeout: .now() + .seconds(seconds))
+        return collected.withLock { ($0.out, $0.err) }
     }
 }
