@@ -23,7 +23,7 @@ public final class BackgroundProcesses: Sendable {
 
     deinit {
         for process in processes.withLock({ $0 }) where process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+            ProcessTree.kill(process.processIdentifier)
             process.waitUntilExit()
         }
     }

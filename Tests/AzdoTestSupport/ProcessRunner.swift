@@ -45,12 +45,12 @@ public enum ProcessRunner {
         try? stdin.fileHandleForWriting.close()
         var killed = false
         if exited.wait(timeout: .now() + .seconds(limitSeconds)) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
+            ProcessTree.kill(process.processIdentifier)
             exited.wait()
             killed = true
         }
         process.waitUntilExit()
-        // What the child started may still hold its pipes; what arrived by then is enough.
+        // Something the child started and left behind may still hold its pipes.
         let (out, err) = collector.finish(waitingAtMost: killed ? 5 : limitSeconds)
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus
             : process.terminationStatus

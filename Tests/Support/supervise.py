@@ -139,7 +139,13 @@ def main():
             if pid == child:
                 status = os.waitstatus_to_exitcode(code)
                 status = status if status >= 0 else 128 - status
-                left = descendants()
+                # A moment for what is already on its way out.
+                for _ in range(30):
+                    left = descendants()
+                    if not left:
+                        break
+                    reap()
+                    time.sleep(0.1)
                 if left:
                     report(f"the command exited ({status}) but left {len(left)} process(es) running; "
                            "each is a test that did not stop what it started:", left)

@@ -56,7 +56,7 @@ struct EmulatorWorld {
     func finish(_ process: Process, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) async {
         if await !process.exit(within: 120) {
             Issue.record("\(what) was still running after two minutes", sourceLocation: sourceLocation)
-            kill(process.processIdentifier, SIGKILL)
+            ProcessTree.kill(process.processIdentifier)
             process.waitUntilExit()
         }
     }
