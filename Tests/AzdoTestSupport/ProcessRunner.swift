@@ -44,16 +44,19 @@ public enum ProcessRunner {
         writeAll(Array(input.utf8), to: stdin.fileHandleForWriting.fileDescriptor)
         try? stdin.fileHandleForWriting.close()
         var killed = false
+        var status: Int32 = 128 + SIGKILL
         if exited.wait(timeout: .now() + .seconds(limitSeconds)) == .timedOut {
             ProcessTree.kill(process.processIdentifier)
-            exited.wait()
             killed = true
         }
-        process.waitUntilExit()
+        // Once killed, Foundation may still wait for something that slipped out of the tree.
+        if !killed || exited.wait(timeout: .now() + .seconds(10)) == .success {
+            process.waitUntilExit()
+            status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus
+                : process.terminationStatus
+        }
         // Something the child started and left behind may still hold its pipes.
         let (out, err) = collector.finish(waitingAtMost: killed ? 5 : limitSeconds)
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus
-            : process.terminationStatus
         let name = ([executable.lastPathComponent] + arguments.prefix(1)).joined(separator: " ")
         let note = killed ? "ProcessRunner: \(name) killed after \(limitSeconds) s\n" : ""
         return ProcessResult(
