@@ -36,6 +36,7 @@ warning=$(timeout 20 strace -f --seccomp-bpf -qq -e trace=execve -o /dev/null --
 # LEAK_WATCH_SAMPLE=1 forces sampling, to exercise that path.
 if [ "${LEAK_WATCH_SAMPLE:-}" != 1 ] && [ -z "$warning" ] && grep -q 'execve("/bin/true"' "$dir/probe" 2>/dev/null && [ "$traced" -le $((alone * 3 + 300)) ]; then
   mode=exact
+  echo "leak-watch: tracing program starts with strace (probe: ${alone} ms alone, ${traced} ms traced)" >&2
   strace -f --seccomp-bpf -qq -e trace=execve -e signal=none -v -s 65536 -o "$dir/execs" -- "$@" 2>&1 \
     | tee "$dir/output"
   status=${PIPESTATUS[0]}
