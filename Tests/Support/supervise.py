@@ -68,15 +68,21 @@ def kill_all():
         time.sleep(0.05)
 
 
+exited = {}
+
+
 def reap():
-    """Collects every exited child (orphans become this process's children)."""
+    """Collects every exited child (orphans become this process's children), keeping each
+    one's exit status in `exited`."""
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, code = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        status = os.waitstatus_to_exitcode(code)
+        exited[pid] = status if status >= 0 else 128 - status
 
 
 def report(title, processes):
@@ -117,8 +123,8 @@ def main():
     deadline = time.monotonic() + int(sys.argv[1])
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-        print("supervise: cannot become a subreaper (prctl failed)", file=sys.stderr)
-        return 2
+        print("supervise: cannot become a subreaper (prctl failed), so a process whose parent "
+              "exits first goes unnoticed", file=sys.stderr, flush=True)
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:
@@ -134,24 +140,21 @@ def main():
     os.close(write_end)
     tests, status, open_ = TestTracker(), None, True
     while open_:
-        if status is None:
-            pid, code = os.waitpid(child, os.WNOHANG)
-            if pid == child:
-                status = os.waitstatus_to_exitcode(code)
-                status = status if status >= 0 else 128 - status
-                # A moment for what is already on its way out.
-                for _ in range(30):
-                    left = descendants()
-                    if not left:
-                        break
-                    reap()
-                    time.sleep(0.1)
-                if left:
-                    report(f"the command exited ({status}) but left {len(left)} process(es) running; "
-                           "each is a test that did not stop what it started:", left)
-                    kill_all()
-                    status = status or 1
         reap()
+        if status is None and child in exited:
+            status = exited[child]
+            left = descendants()
+            for _ in range(30):  # a moment for what is already on its way out
+                if not left:
+                    break
+                time.sleep(0.1)
+                reap()
+                left = descendants()
+            if left:
+                report(f"the command exited ({status}) but left {len(left)} process(es) running; "
+                       "each is a test that did not stop what it started:", left)
+                kill_all()
+                status = status or 1
         if time.monotonic() > deadline:
             # Oldest first; the runner starts every test at once, so past 40 the list says little.
             names = sorted(tests.running, key=tests.running.get)
@@ -172,11 +175,16 @@ def main():
                 os.write(1, data)
             else:
                 open_ = False
+    # The output ended; the command may still be exiting.
     while status is None:
-        _, code = os.waitpid(child, 0)
-        status = os.waitstatus_to_exitcode(code)
-    return status if status >= 0 else 128 - status
-
+        reap()
+        status = exited.get(child)
+        if status is None and time.monotonic() > deadline:
+            print(f"supervise: still running after {sys.argv[1]} s, so stopped", flush=True)
+            kill_all()
+            return 124
+        time.sleep(0.05)
+    return status
 
 if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
