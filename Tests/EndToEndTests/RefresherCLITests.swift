@@ -288,7 +288,6 @@ struct RefresherCLITests {
 
 /// utime + stime of `pid`, in clock ticks, from /proc.
 func cpuTicks(of pid: Int32) throws -> Int {
-    let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
-    let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+    let fields = try #require(ProcessTree.stat(of: pid))
     return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
 }

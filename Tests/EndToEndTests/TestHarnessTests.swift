@@ -21,7 +21,7 @@ struct TestHarnessTests {
         let result = try ProcessRunner.run(command: "sh", ["-c", "sleep 600 & echo $!; exec sleep 60"], limitSeconds: 1)
         #expect(result.status == 137)
         let grandchild = try #require(Int32(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(Self.isGone(grandchild), "process \(grandchild) is still there")
+        #expect(ProcessTree.hasExited(grandchild), "process \(grandchild) is still there")
         kill(grandchild, SIGKILL)
     }
 
@@ -37,7 +37,7 @@ struct TestHarnessTests {
             pid = process.processIdentifier
             #expect(kill(pid, 0) == 0)
         }
-        #expect(Self.isGone(pid), "process \(pid) is still there")
+        #expect(ProcessTree.hasExited(pid), "process \(pid) is still there")
     }
 
     @Test("waiting for a line ends when the writer closes the pipe without writing it")
@@ -53,13 +53,5 @@ struct TestHarnessTests {
         #expect(await output.end(within: 10) == "no code here")
         #expect(await process.exit(within: 10))
         #expect(process.terminationStatus == 0)
-    }
-
-    /// Whether `pid` has exited: no longer in /proc, or a zombie its new parent has yet to reap.
-    static func isGone(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let end = stat.lastIndex(of: ")")
-        else { return true }
-        return stat[stat.index(after: end)...].hasPrefix(" Z")
     }
 }
