@@ -29,16 +29,23 @@ public final class BackgroundProcesses: Sendable {
     }
 }
 
+/// Checks `done` every 20 ms until it holds, at most `seconds`; whether it did. It waits
+/// with `Task.sleep`, so unlike a blocking wait it holds none of the few threads every
+/// test shares.
+public func poll(within seconds: Int, until done: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while !done() {
+        guard ContinuousClock.now < deadline else { return false }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return true
+}
+
 extension Process {
-    /// Waits until the process has exited, at most `seconds`; false if it is still running
-    /// then. It polls with `Task.sleep`, so unlike `waitUntilExit()` it holds none of the
-    /// few threads every test shares while it waits.
+    /// Waits until the process has exited, at most `seconds` (see `poll`); false if it is
+    /// still running then.
     public func exit(within seconds: Int) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while isRunning {
-            guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        guard await poll(within: seconds, until: { !isRunning }) else { return false }
         // isRunning turns false before the termination status is recorded.
         waitUntilExit()
         return true
@@ -79,14 +86,5 @@ public final class OutputBuffer: Sendable {
     public func end(within seconds: Int) async -> String {
         _ = await poll(within: seconds) { state.withLock { $0.ended } }
         return text
-    }
-
-    private func poll(within seconds: Int, until done: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while !done() {
-            guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
     }
 }

@@ -248,9 +248,9 @@ struct LifecycleCLITests {
         #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
         let login = try world.start(TestPaths.supportScript("pty-run.py"), [output.path, TestPaths.helper.path, "login"])
         var text = ""
-        for _ in 0..<2_400 where !text.contains("waiting for the sign-in") && login.isRunning {
-            try await Task.sleep(for: .milliseconds(50))
+        _ = await poll(within: 120) {
             text = String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self)
+            return text.contains("waiting for the sign-in") || !login.isRunning
         }
         let marker = try #require(text.range(of: "enter the code "))
         let code = String(text[marker.upperBound...].prefix { !$0.isWhitespace })
