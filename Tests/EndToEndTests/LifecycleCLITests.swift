@@ -252,9 +252,7 @@ struct LifecycleCLITests {
             text = String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self)
             return text.contains("waiting for the sign-in") || !login.isRunning
         }
-        let marker = try #require(text.range(of: "enter the code "))
-        let code = String(text[marker.upperBound...].prefix { !$0.isWhitespace })
-        try await world.control("approve?user_code=\(code)")
+        try #require(try await world.approve(codeIn: text), "no code in: \(text)")
         await world.finish(login, "login at a terminal")
         #expect(login.terminationStatus == 0)
         text = String(decoding: try Data(contentsOf: output), as: UTF8.self)

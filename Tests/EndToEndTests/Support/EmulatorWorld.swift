@@ -120,14 +120,20 @@ struct EmulatorWorld {
     func login(_ arguments: [String] = []) async throws -> (status: Int32, standardError: String) {
         let output = OutputBuffer()
         let login = try start(["login"] + arguments, standardError: output.pipe)
-        if await output.wait(for: " to authenticate.", within: 120),
-            let marker = output.text.range(of: "enter the code ")
-        {
-            let code = String(output.text[marker.upperBound...].prefix { !$0.isWhitespace })
-            try await control("approve?user_code=\(code)")
+        if await output.wait(for: " to authenticate.", within: 120) {
+            _ = try await approve(codeIn: output.text)
         }
         await finish(login, "login")
         return (login.terminationStatus, await output.end(within: 10))
+    }
+
+    /// Approves, as the user would in a browser, the code a login's output names; false
+    /// when the output names none.
+    func approve(codeIn output: String) async throws -> Bool {
+        guard let marker = output.range(of: "enter the code ") else { return false }
+        let code = String(output[marker.upperBound...].prefix { !$0.isWhitespace })
+        try await control("approve?user_code=\(code)")
+        return true
     }
 
     /// Signs in and creates a PAT for `organization`; fails the test if either fails.
