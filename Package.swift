@@ -87,7 +87,7 @@ let package = Package(
         // built normally, it replays the checked-in corpus.
         .executableTarget(
             name: "azdo-fuzz", dependencies: ["AzdoCredential", "AzdoLifecycle", "CAzdoSecret"], path: "Tests/Fuzz",
-            exclude: ["corpus"]),
+            exclude: ["corpus", "capture-dbus-corpus.py"]),
         // Processes, paths, throwaway keyring sessions and a git server for the tests.
         .target(name: "AzdoTestSupport", dependencies: ["AzdoCredential"], path: "Tests/AzdoTestSupport"),
         .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential", "AzdoTestSupport"]),

@@ -15,6 +15,10 @@ enum KeyringAttributes {
     static let scope = "scope"
     static let displayName = "display_name"
 
+    /// A random value each new item gets, so a store whose answer was lost can find
+    /// exactly the item it made (see `SecretServiceStore.storeItem`).
+    static let nonce = "item_nonce"
+
     static let tenant = "tenant"
     static let clientID = "client_id"
 

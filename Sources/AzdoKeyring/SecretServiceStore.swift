@@ -1,27 +1,40 @@
-import AzdoCredential
-internal import CAzdoSecret
-
-#if canImport(Glibc)
-import Glibc
-#endif
+public import AzdoCredential
 
 /// PATs in the freedesktop Secret Service (gnome-keyring, KeePassXC, KWallet), one item
 /// per organization and account. Non-secret facts are item attributes; the PAT is the
 /// item's secret and nothing else.
 ///
-/// Every call has a timeout and none shows a prompt: a locked keyring, a missing service
-/// or bus, and a hung service each surface as their own `KeyringError`.
+/// - A lookup that finds only locked items, or nothing in a locked collection, unlocks and
+///   looks again, with the prompt policy's bound (`KeyringPromptPolicy`).
+/// - A store never replaces an item (KeePassXC before 2.7.6 hangs on that) and tags each
+///   new item with a nonce: a store that failed or timed out after reaching the service is
+///   reconciled by it, so it neither leaves a broken item behind nor stores twice.
+/// - Every call has a timeout; every failure is a `KeyringError` that names the program
+///   providing the Secret Service and its fix.
 public struct SecretServiceStore: CredentialStore {
     /// The environment variable that overrides the timeout of each keyring call.
     public static let timeoutVariable = "GIT_CREDENTIAL_AZDO_KEYRING_TIMEOUT_MS"
     /// The timeout of each keyring call unless overridden.
     public static let defaultTimeoutMilliseconds = 5_000
+    /// How many times a store that failed outright (kwalletd5 now and then forgets the
+    /// session it just opened) is tried in all.
+    static let storeAttempts = 3
 
     private let timeoutMilliseconds: Int
+    private let prompts: KeyringPrompts
+    private let calls: any SecretServiceCalls
+    private let makeNonce: @Sendable () -> String
 
-    /// Creates a store whose calls give up after `timeoutMilliseconds`.
-    public init(timeoutMilliseconds: Int) {
+    /// Creates a store whose calls give up after `timeoutMilliseconds`, with prompts as
+    /// `prompts` says, through `calls` (the C shim unless a test gives another).
+    public init(
+        timeoutMilliseconds: Int, prompts: KeyringPrompts = KeyringPrompts(),
+        calls: any SecretServiceCalls = ShimSecretService(), makeNonce: @escaping @Sendable () -> String = Nonce.random
+    ) {
         self.timeoutMilliseconds = max(1, timeoutMilliseconds)
+        self.prompts = prompts
+        self.calls = calls
+        self.makeNonce = makeNonce
     }
 
     /// A store with the timeout from the environment, or the default.
@@ -30,19 +43,18 @@ public struct SecretServiceStore: CredentialStore {
         return SecretServiceStore(timeoutMilliseconds: value ?? defaultTimeoutMilliseconds)
     }
 
-    /// Every unlocked item for `organization` on `server`, secrets loaded; `.locked` when
-    /// the keyring is locked rather than an empty answer.
+    /// Every item for `organization` on `server`, secrets loaded.
     public func credentials(server: String, organization: String) throws(KeyringError) -> [StoredItem] {
         try items([KeyringAttributes.kind: KeyringAttributes.patKind, KeyringAttributes.server: server,
                    KeyringAttributes.organization: organization])
     }
 
-    /// Every unlocked item on `server`, whatever its organization.
+    /// Every item on `server`, whatever its organization.
     public func credentials(server: String) throws(KeyringError) -> [StoredItem] {
         try items([KeyringAttributes.kind: KeyringAttributes.patKind, KeyringAttributes.server: server])
     }
 
-    /// Every unlocked item of this tool's PAT kind, on any server.
+    /// Every item of this tool's PAT kind, on any server.
     public func allCredentials() throws(KeyringError) -> [StoredItem] {
         try items([KeyringAttributes.kind: KeyringAttributes.patKind])
     }
@@ -62,144 +74,152 @@ public struct SecretServiceStore: CredentialStore {
             label: "Azure DevOps PAT for \(credential.organization) (\(credential.username))", secret: credential.secret)
     }
 
-    /// Stores one item with exactly `attributes` (plus the schema).
-    func storeItem(_ attributes: [String: String], label: String, secret: Secret) throws(KeyringError) {
-        let status = withCAttributes(attributes) { pointer, count in
-            withError { error in
-                CAzdoSecret_store(pointer, count, label, secret.value, Int32(timeoutMilliseconds), &error)
-            }
-        }
-        try check(status)
-    }
-
     /// Deletes the item at D-Bus path `id`; an item that no longer exists counts as deleted.
     public func remove(id: String) throws(KeyringError) {
-        let status = withError { error in CAzdoSecret_delete(id, Int32(timeoutMilliseconds), &error) }
-        if case .failure(let failure) = status, failure.isMissingObject { return }
-        try check(status)
+        let wait = prompts.policy.changeWaitMilliseconds
+        let result = calls.delete(path: id, timeoutMilliseconds: timeoutMilliseconds, promptMilliseconds: wait)
+        guard case .failure(let failure) = result, !failure.isMissingObject else { return }
+        throw keyringError(failure, purpose: .delete, promptMilliseconds: wait)
     }
 
-    // MARK: - The one funnel from C statuses to KeyringError
-
-    private struct Failure: Error {
-        var status: CAzdoSecretStatus
-        var message: String
-
-        var isMissingObject: Bool {
-            status == CAZDO_SECRET_FAILED && (message.contains("No such") || message.contains("does not exist"))
-        }
-    }
-
-    /// Unlocked items matching `query`. A lookup in a locked keyring looks like "nothing
-    /// found", so an empty answer is checked against the items reported locked and the
-    /// default collection's lock state, and becomes `.locked` when either says so.
-    func lockAwareSearch(_ query: [String: String], loadSecrets: Bool = true) throws(KeyringError) -> [FoundItem] {
-        let (items, lockedCount) = try search(query, loadSecrets: loadSecrets)
-        if items.isEmpty {
-            if lockedCount > 0 { throw .locked }
-            if try defaultCollectionIsLocked() { throw .locked }
-        }
-        return items
-    }
-
-    /// Every unlocked item another program stored under `schema` (its `xdg:schema`), with
-    /// its attributes and secret; for importing, never for changing them.
+    /// Every item another program stored under `schema` (its `xdg:schema`), with its
+    /// attributes and secret; for importing, never for changing them.
     public func foreignItems(schema: String) throws(KeyringError) -> [ForeignItem] {
-        let (items, locked) = try search([:], loadSecrets: true, schema: schema)
-        if items.isEmpty && locked > 0 { throw .locked }
-        return items.compactMap { item in item.secret.map { ForeignItem(attributes: item.attributes, secret: $0) } }
-    }
-
-    struct FoundItem {
-        var path: String
-        var attributes: [String: String]
-        var secret: Secret?
-    }
-
-    private func check(_ result: Result<Void, Failure>) throws(KeyringError) {
-        guard case .failure(let failure) = result else { return }
-        throw keyringError(failure)
-    }
-
-    private func keyringError(_ failure: Failure) -> KeyringError {
-        switch failure.status {
-        case CAZDO_SECRET_NO_BUS: return .noSessionBus(detail: failure.message)
-        case CAZDO_SECRET_NO_SERVICE: return .noSecretService(detail: failure.message)
-        case CAZDO_SECRET_LOCKED: return .locked
-        case CAZDO_SECRET_TIMEOUT: return .timedOut(milliseconds: timeoutMilliseconds)
-        case CAZDO_SECRET_NO_COLLECTION: return .noDefaultCollection
-        case CAZDO_SECRET_PROMPT_REQUIRED: return .promptRequired
-        case CAZDO_SECRET_NO_LIBRARY: return .libraryMissing(detail: failure.message)
-        case CAZDO_SECRET_SERVICE_STOPPED: return .serviceStopped(detail: failure.message)
-        default: return .failed(detail: failure.message)
+        try lockAwareSearch([:], schema: schema).compactMap { item in
+            item.secret.map { ForeignItem(attributes: item.attributes, secret: $0) }
         }
     }
 
-    private func withError(_ body: (inout CAzdoSecretError) -> CAzdoSecretStatus) -> Result<Void, Failure> {
-        var error = CAzdoSecretError(status: CAZDO_SECRET_OK, message: nil)
-        defer { CAzdoSecret_error_clear(&error) }
-        let status = body(&error)
-        guard status != CAZDO_SECRET_OK else { return .success(()) }
-        return .failure(Failure(status: status, message: error.message.map { String(cString: $0) } ?? "unknown error"))
-    }
+    // MARK: - Finding
 
-    private func search(_ query: [String: String], loadSecrets: Bool, schema: String? = nil) throws(KeyringError)
-        -> (items: [FoundItem], lockedCount: Int)
+    /// Items matching `query`. When only locked items match, or nothing does in a locked
+    /// collection, they are unlocked (prompting as the policy allows) and searched again;
+    /// what stays locked is `.locked`.
+    func lockAwareSearch(_ query: [String: String], loadSecrets: Bool = true, schema: String? = nil)
+        throws(KeyringError) -> [SecretServiceItem]
     {
-        var items: UnsafeMutablePointer<CAzdoSecretItem>? = nil
-        var count = 0
-        var locked = 0
-        defer { CAzdoSecret_items_free(items, count) }
-        let status = withCAttributes(query) { pointer, queryCount in
-            withError { error in
-                if let schema {
-                    return CAzdoSecret_search_schema(
-                        schema, pointer, queryCount, loadSecrets ? 1 : 0, Int32(timeoutMilliseconds), &items, &count,
-                        &locked, &error)
+        let first = try search(query, loadSecrets: loadSecrets, schema: schema, unlock: false, purpose: .unlock, wait: 0)
+        guard first.foundOnlyLocked else { return first.items }
+        // A locked collection needs its password; locked items in an unlocked one (KeePassXC
+        // asking to confirm each client) need someone to allow access.
+        let purpose: KeyringPromptPurpose = first.collectionLocked ? .unlock : .access
+        let wait = prompts.policy.unlockWaitMilliseconds
+        guard wait > 0 else { throw promptsOff(purpose) }
+        let second = try search(query, loadSecrets: loadSecrets, schema: schema, unlock: true, purpose: purpose, wait: wait)
+        if second.foundOnlyLocked { throw .locked(provider()) }
+        return second.items
+    }
+
+    private func search(
+        _ query: [String: String], loadSecrets: Bool, schema: String?, unlock: Bool, purpose: KeyringPromptPurpose,
+        wait: Int
+    ) throws(KeyringError) -> SecretServiceSearch {
+        let result = calls.search(
+            schema: schema, query: query, loadSecrets: loadSecrets, unlock: unlock,
+            timeoutMilliseconds: timeoutMilliseconds, promptMilliseconds: wait)
+        switch result {
+        case .success(let found): return found
+        case .failure(let failure): throw keyringError(failure, purpose: purpose, promptMilliseconds: wait)
+        }
+    }
+
+    // MARK: - Storing
+
+    /// Stores one item with exactly `attributes` (plus the schema and a fresh nonce).
+    func storeItem(_ attributes: [String: String], label: String, secret: Secret) throws(KeyringError) {
+        var attributes = attributes
+        let nonce = makeNonce()
+        attributes[KeyringAttributes.nonce] = nonce
+        var unlocked = false
+        var attempt = 0
+        while true {
+            attempt += 1
+            let wait = prompts.policy.changeWaitMilliseconds
+            let result = calls.create(
+                attributes: attributes, label: label, secret: secret, timeoutMilliseconds: timeoutMilliseconds,
+                promptMilliseconds: wait)
+            guard case .failure(let failure) = result else { return }
+            switch failure.status {
+            case .locked where !unlocked:
+                try unlockCollection()
+                unlocked = true
+                attempt -= 1
+            case .noBus, .noService, .noLibrary, .noCollection, .locked:
+                // The call never reached an open collection: nothing can have been stored.
+                throw keyringError(failure, purpose: .store, promptMilliseconds: wait)
+            default:
+                // It reached the service, which may have stored the item anyway.
+                if reconcile(nonce: nonce, secret: secret) { return }
+                // Trying again is for a store that failed outright; a slow or stopped
+                // service, or a person who said no, gets the message instead.
+                if failure.status != .failed || attempt >= Self.storeAttempts {
+                    throw keyringError(failure, purpose: .store, promptMilliseconds: wait)
                 }
-                return CAzdoSecret_search(
-                    pointer, queryCount, loadSecrets ? 1 : 0, Int32(timeoutMilliseconds), &items, &count, &locked, &error)
             }
         }
-        try check(status)
-        let found = UnsafeBufferPointer(start: items, count: count).map { item in
-            var attributes: [String: String] = [:]
-            for attribute in UnsafeBufferPointer(start: item.attributes, count: item.attribute_count) {
-                attributes[String(cString: attribute.name)] = String(cString: attribute.value)
-            }
-            let secret = item.secret.map { bytes in
-                Secret(String(decoding: UnsafeBufferPointer(start: bytes, count: item.secret_length), as: UTF8.self))
-            }
-            return FoundItem(path: String(cString: item.path), attributes: attributes, secret: secret)
-        }
-        return (found, locked)
     }
 
-    private func defaultCollectionIsLocked() throws(KeyringError) -> Bool {
-        var locked: Int32 = 0
-        let status = withError { error in
-            CAzdoSecret_default_collection_locked(Int32(timeoutMilliseconds), &locked, &error)
+    /// What a store tagged `nonce` left: true when an item holds `secret` (the store
+    /// happened after all). Items with the nonce and another secret (kwalletd5 can leave an
+    /// empty one behind a failed store) are deleted. Best effort: a failure here leaves the
+    /// original error to report.
+    private func reconcile(nonce: String, secret: Secret) -> Bool {
+        let found = calls.search(
+            schema: nil, query: [KeyringAttributes.nonce: nonce], loadSecrets: true, unlock: false,
+            timeoutMilliseconds: timeoutMilliseconds, promptMilliseconds: 0)
+        guard case .success(let result) = found else { return false }
+        let kept = result.items.first { $0.secret == secret }
+        for item in result.items where item.path != kept?.path {
+            _ = calls.delete(
+                path: item.path, timeoutMilliseconds: timeoutMilliseconds,
+                promptMilliseconds: prompts.policy.changeWaitMilliseconds)
         }
-        if case .failure(let failure) = status, failure.status == CAZDO_SECRET_NO_COLLECTION { return false }
-        try check(status)
-        return locked != 0
+        return kept != nil
     }
 
-    /// Lends `attributes` to C as an array of borrowed C strings, valid during `body`.
-    private func withCAttributes<R>(
-        _ attributes: [String: String], _ body: (UnsafePointer<CAzdoSecretAttribute>, Int) -> R
-    ) -> R {
-        let names = attributes.keys.sorted()
-        let strings = names.flatMap { [strdup($0), strdup(attributes[$0] ?? "")] }
-        defer { strings.forEach { free($0) } }
-        var pairs: [CAzdoSecretAttribute] = []
-        for index in stride(from: 0, to: strings.count, by: 2) {
-            if let name = strings[index], let value = strings[index + 1] {
-                pairs.append(CAzdoSecretAttribute(name: name, value: value))
-            }
+    private func unlockCollection() throws(KeyringError) {
+        let wait = prompts.policy.unlockWaitMilliseconds
+        guard wait > 0 else { throw promptsOff(.unlock) }
+        let result = calls.unlockCollection(timeoutMilliseconds: timeoutMilliseconds, promptMilliseconds: wait)
+        if case .failure(let failure) = result {
+            throw keyringError(failure, purpose: .unlock, promptMilliseconds: wait)
         }
-        return pairs.withUnsafeBufferPointer { buffer in
-            body(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
+    }
+
+    // MARK: - The one funnel from failures to KeyringError
+
+    private func provider() -> SecretServiceProvider {
+        calls.provider(timeoutMilliseconds: min(timeoutMilliseconds, 2_000))
+    }
+
+    private func promptsOff(_ purpose: KeyringPromptPurpose) -> KeyringError {
+        purpose == .unlock ? .locked(provider()) : .promptsOff(provider(), purpose)
+    }
+
+    private func keyringError(
+        _ failure: SecretServiceFailure, purpose: KeyringPromptPurpose, promptMilliseconds: Int
+    ) -> KeyringError {
+        switch failure.status {
+        case .noBus: return .noSessionBus(detail: failure.message)
+        case .noService: return .noSecretService(detail: failure.message)
+        case .locked: return .locked(provider())
+        case .timeout: return .timedOut(provider(), milliseconds: timeoutMilliseconds)
+        case .noCollection: return .noDefaultCollection(provider())
+        case .promptDismissed: return purpose == .unlock ? .locked(provider()) : .promptDismissed(provider(), purpose)
+        case .promptUnanswered:
+            return .promptUnanswered(provider(), purpose, seconds: (promptMilliseconds + 999) / 1_000)
+        case .noLibrary: return .libraryMissing(detail: failure.message)
+        case .serviceStopped: return .serviceStopped(detail: failure.message)
+        case .noSuchObject, .failed: return .failed(detail: failure.message)
         }
+    }
+}
+
+extension SecretServiceFailure {
+    /// Whether the object a call named does not exist: gnome-keyring answers a call on a
+    /// deleted item "No such interface" (UnknownMethod), KeePassXC and kwalletd5 UnknownObject.
+    var isMissingObject: Bool {
+        status == .noSuchObject
+            || (status == .failed && (message.contains("No such") || message.contains("does not exist")))
     }
 }

@@ -77,5 +77,5 @@ const char *azdo_library_load_secret(void) {
 }
 
 int azdo_library_secret_loaded(void) {
-    return azdo_library.secret_password_storev_sync != NULL;
+    return azdo_library.secret_service_open_sync != NULL;
 }

@@ -123,7 +123,8 @@ struct CredentialHelperGetTests {
     }
 
     @Test("a keyring error: nothing returned, its description reported", arguments: [
-        KeyringError.locked, .promptRequired, .timedOut(milliseconds: 5_000), .noSessionBus(detail: "unset"),
+        KeyringError.locked(.kWallet), .promptUnanswered(.keePassXC, .access, seconds: 3),
+        .timedOut(.gnomeKeyring, milliseconds: 5_000), .noSessionBus(detail: "unset"),
     ])
     func keyringError(error: KeyringError) {
         fixture.seed("contoso", secret: "pat")
@@ -255,11 +256,11 @@ struct CredentialHelperStoreTests {
 
     @Test("a keyring error surfaces as .keyring")
     func keyringError() {
-        fixture.store.failure = .locked
-        #expect(throws: HelperError.keyring(.locked)) {
+        fixture.store.failure = .locked(.gnomeKeyring)
+        #expect(throws: HelperError.keyring(.locked(.gnomeKeyring))) {
             try fixture.helper.store(azdoRequest(username: "contoso", password: "pat-1"))
         }
-        #expect(HelperError.keyring(.locked).description == KeyringError.locked.description)
+        #expect(HelperError.keyring(.locked(.gnomeKeyring)).description == KeyringError.locked(.gnomeKeyring).description)
     }
 }
 

@@ -168,8 +168,8 @@ struct EmulatorControlTests {
             source: .imported, storedAt: clock.now(), validTo: clock.now() + 86_400))
         #expect(try await !importer.importPAT(secret, organization: "contoso", validTo: nil), "already stored")
 
-        store.failure = .locked
-        await #expect(throws: PATImportError.keyring(.locked)) {
+        store.failure = .locked(.kWallet)
+        await #expect(throws: PATImportError.keyring(.locked(.kWallet))) {
             try await importer.importPAT(Secret("other"), organization: "contoso", validTo: nil)
         }
     }

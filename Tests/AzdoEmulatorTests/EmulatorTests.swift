@@ -184,8 +184,8 @@ struct EmulatorTests {
             organization: "contoso", client: client, displayName: "git-credential-azdo on host",
             scopes: ["vso.code_write"], days: 30, username: "contoso")
         #expect(emulator.livePATs(organization: "contoso") == [credential.metadata.authorizationID].compactMap { $0 })
-        store.failure = .locked
-        await #expect(throws: PATManagerError.keyring(.locked)) {
+        store.failure = .locked(.kWallet)
+        await #expect(throws: PATManagerError.keyring(.locked(.kWallet))) {
             try await manager.create(
                 organization: "contoso", client: client, displayName: "second", scopes: ["vso.code"], days: 30,
                 username: "contoso")

@@ -102,9 +102,9 @@ struct DoctorTests {
             + "(signed in) or `git credential-azdo pat create --org contoso`")
         #expect(finding(expired, "sign-in")?.message.contains("run `git credential-azdo login`") == true)
 
-        store.failure = .locked
+        store.failure = .locked(.gnomeKeyring)
         let locked = await doctor(FakeProbe(entries: configured), store: store).run(network: false)
-        #expect(finding(locked, "keyring")?.line == "FAIL  keyring: \(KeyringError.locked.description)")
+        #expect(finding(locked, "keyring")?.line == "FAIL  keyring: \(KeyringError.locked(.gnomeKeyring).description)")
 
         let skewed = HTTPResponse(status: 401, headers: ["date": "Sun, 22 Nov 2026 23:50:00 GMT"])
         let network = await doctor(

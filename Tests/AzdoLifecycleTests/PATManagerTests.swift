@@ -55,12 +55,12 @@ struct PATManagerTests {
 
     @Test("a created PAT that cannot be stored is revoked again: no orphan on the server")
     func createThenStoreFails() async throws {
-        store.failure = .locked
+        store.failure = .locked(.keePassXC)
         let transport = ScriptedTransport([
             patAnswer(id: "id-9", validTo: "2027-01-22T00:00:00Z", token: "pat-9"),
             .success(HTTPResponse(status: 204)),
         ])
-        await #expect(throws: PATManagerError.keyring(.locked)) {
+        await #expect(throws: PATManagerError.keyring(.locked(.keePassXC))) {
             try await manager.create(
                 organization: "contoso", client: client(transport), displayName: "n", scopes: ["vso.code"], days: 30,
                 username: "u")

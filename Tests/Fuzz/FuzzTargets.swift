@@ -42,10 +42,12 @@ enum FuzzTargets {
 }
 
 extension FuzzTargets {
-    /// A message from the session bus, parsed as every reply a keyring lookup reads.
+    /// Bytes from the session bus: framed into messages as they arrive in pieces, each read
+    /// as every reply the keyring lookup reads; then as one message, a bus address and an
+    /// authentication answer.
     static func dbus(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        _ = CAzdoSecret_fuzz_wire_message(base.assumingMemoryBound(to: UInt8.self), bytes.count)
+        _ = CAzdoSecret_fuzz_wire(base.assumingMemoryBound(to: UInt8.self), bytes.count)
     }
 }
 

@@ -1,17 +1,22 @@
-/// Why the keyring could not be used. Each case says what is wrong and what fixes it.
+/// Why the keyring could not be used. Each case says what is wrong, names the program
+/// that provides the Secret Service, and says what fixes it there.
 public enum KeyringError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No D-Bus session bus: no address in the environment, or connecting failed.
     case noSessionBus(detail: String)
     /// Nothing provides `org.freedesktop.secrets` on the session bus.
     case noSecretService(detail: String)
-    /// The keyring is locked, so its items cannot be read or written without a prompt.
-    case locked
+    /// The keyring is locked, and was not unlocked (a dismissed prompt, or prompting off).
+    case locked(SecretServiceProvider)
+    /// A prompt was shown and nobody answered it within `seconds`; it was dismissed.
+    case promptUnanswered(SecretServiceProvider, KeyringPromptPurpose, seconds: Int)
+    /// A prompt to grant access or to change an item was dismissed.
+    case promptDismissed(SecretServiceProvider, KeyringPromptPurpose)
+    /// Only a person could go on (unlock, allow access), and prompts are off (`azdo.keyringPrompt`).
+    case promptsOff(SecretServiceProvider, KeyringPromptPurpose)
     /// The Secret Service did not answer within `milliseconds`.
-    case timedOut(milliseconds: Int)
+    case timedOut(SecretServiceProvider, milliseconds: Int)
     /// There is no default collection to store into.
-    case noDefaultCollection
-    /// The Secret Service asked for an interactive prompt, which this tool never shows.
-    case promptRequired
+    case noDefaultCollection(SecretServiceProvider)
     /// The Secret Service or libsecret reported something else.
     case failed(detail: String)
     /// libsecret could not be loaded (it is loaded on first use, not at start-up).
@@ -26,25 +31,29 @@ public enum KeyringError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no D-Bus session bus (\(detail)); log in to a desktop session, or start one with "
                 + "`dbus-run-session -- $SHELL` (see README, 'Headless and SSH')"
         case .noSecretService(let detail):
-            return "no Secret Service on the session bus (\(detail)); install and start one, e.g. "
-                + "`sudo apt-get install gnome-keyring` then `gnome-keyring-daemon --start --components=secrets`"
-        case .locked:
-            return "the keyring is locked; unlock it (log in to the desktop, or run "
-                + "`gnome-keyring-daemon --replace --unlock --components=secrets` and type its password, then Ctrl-D)"
-        case .timedOut(let milliseconds):
-            return "the Secret Service did not answer within \(milliseconds) ms; restart it (e.g. "
-                + "`gnome-keyring-daemon --replace --components=secrets`) or raise GIT_CREDENTIAL_AZDO_KEYRING_TIMEOUT_MS"
-        case .noDefaultCollection:
-            return "the keyring has no default collection; create one, e.g. start "
-                + "`gnome-keyring-daemon --unlock --components=secrets` and type a new password, then Ctrl-D"
-        case .promptRequired:
-            return "the Secret Service wants to show a prompt, which git-credential-azdo never does; "
-                + "unlock the keyring first"
+            return "no Secret Service on the session bus (\(detail)); start one: gnome-keyring "
+                + "(`sudo apt-get install gnome-keyring`, then `gnome-keyring-daemon --start --components=secrets`), "
+                + "KeePassXC (Tools > Settings > Secret Service Integration) or KWallet"
+        case .locked(let provider):
+            return "the keyring is locked (\(provider.name)); \(provider.unlockFix)"
+        case .promptUnanswered(let provider, let purpose, let seconds):
+            return "\(provider.name) asked for a person (\(purpose.rawValue) prompt) and nobody answered within "
+                + "\(seconds) s, so it was dismissed; \(purpose.fix(provider))"
+        case .promptDismissed(let provider, let purpose):
+            return "\(provider.name)'s \(purpose.rawValue) prompt was dismissed; \(purpose.fix(provider))"
+        case .promptsOff(let provider, let purpose):
+            return "\(provider.name) needs a person (\(purpose.rawValue) prompt), and prompts are off "
+                + "(\(KeyringPromptPolicy.enabledKey) is false); \(purpose.fix(provider))"
+        case .timedOut(let provider, let milliseconds):
+            return "\(provider.name) did not answer within \(milliseconds) ms; \(provider.restartFix), "
+                + "or raise GIT_CREDENTIAL_AZDO_KEYRING_TIMEOUT_MS"
+        case .noDefaultCollection(let provider):
+            return "the keyring has no default collection (\(provider.name)); \(provider.collectionFix)"
         case .failed(let detail):
             return "the Secret Service failed: \(detail)"
         case .serviceStopped(let detail):
-            return "the Secret Service stopped before answering (\(detail)); "
-                + "start it again (log in to the desktop, or `gnome-keyring-daemon --start --components=secrets`) and retry"
+            return "the Secret Service stopped before answering (\(detail)); start it again "
+                + "(log in to the desktop, or start gnome-keyring, KeePassXC or KWallet) and retry"
         case .libraryMissing(let detail):
             return "cannot load libsecret (\(detail)); install it: `sudo apt-get install libsecret-1-0`"
         }

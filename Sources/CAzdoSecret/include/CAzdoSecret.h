@@ -6,23 +6,27 @@
 // Why this shim exists
 // --------------------
 // Swift cannot call libsecret's C-variadic functions, imports `SecretSchema`'s fixed
-// 32-entry attribute array as a tuple, and would otherwise see all of glib. This header
-// is the whole surface Swift sees: plain C strings and byte buffers, no glib types.
+// 32-entry attribute array as a tuple, cannot subclass its SecretService (prompts,
+// prompt.h), and would otherwise see all of glib. This header is the whole surface Swift
+// sees: plain C strings and byte buffers, no glib types.
 //
-// Reads (`CAzdoSecret_search`) talk to the Secret Service with a `plain` session (the bus
-// is the user's own local socket) in three round trips, instead of libsecret's generic
-// set-up, which cost about two thirds of a lookup (see Performance in the README). They
-// go over the session bus's socket with the shim's own small D-Bus client (wire.h), or
-// over GDBus for a bus address that client does not speak. Writes go through libsecret
-// (`secret_password_storev_sync`), so the secret travels in an encrypted session and
-// libsecret owns the item schema. Every secret this shim hands out is malloc'd by the
-// shim and wiped by `CAzdoSecret_items_free`.
+// Two paths, one implementation of each Secret Service operation:
+// - The fast lookup (`CAzdoSecret_search`): the shim's own small D-Bus client (wire.h)
+//   with a `plain` session (the bus is the user's own local socket), three round trips,
+//   instead of libsecret's generic set-up, which cost about two thirds of a lookup.
+// - Everything else, through libsecret (libsecret-path.h): storing, deleting, unlocking,
+//   and any search whose replies the fast client does not expect, or that must unlock
+//   first. Secrets travel there in libsecret's encrypted session.
+// Every secret this shim hands out is malloc'd by the shim and wiped by
+// `CAzdoSecret_items_free`.
 //
 // gio, glib and libsecret are loaded with dlopen when first needed (see library.h): a
 // lookup that finds a PAT never maps them, and neither does a process that never
 // touches the keyring.
 //
-// Every call takes a timeout in milliseconds; no call ever shows an unlock prompt.
+// Every call takes a timeout in milliseconds. A call that may meet a prompt also takes
+// `prompt_ms`: how long the prompt may wait for a person once shown; after that it is
+// dismissed. With `prompt_ms` 0 no prompt is shown: it is dismissed at once.
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,15 +46,38 @@ typedef enum {
     CAZDO_SECRET_TIMEOUT = 4,
     /// There is no `default` collection to store into.
     CAZDO_SECRET_NO_COLLECTION = 5,
-    /// The service asked for a prompt, which this tool never shows.
-    CAZDO_SECRET_PROMPT_REQUIRED = 6,
+    /// The service, or the person at it, dismissed a prompt.
+    CAZDO_SECRET_PROMPT_DISMISSED = 6,
     /// Any other error; the message says what the service or GLib reported.
     CAZDO_SECRET_FAILED = 7,
     /// libsecret (or the glib it needs) could not be loaded; the message is the loader's.
     CAZDO_SECRET_NO_LIBRARY = 8,
     /// The Secret Service left the bus (quit or was killed) before answering a call.
     CAZDO_SECRET_SERVICE_STOPPED = 9,
+    /// A prompt was not completed within `prompt_ms`, and was dismissed.
+    CAZDO_SECRET_PROMPT_UNANSWERED = 10,
+    /// The object (an item to delete) does not exist.
+    CAZDO_SECRET_NO_SUCH_OBJECT = 11,
 } CAzdoSecretStatus;
+
+/// The program that owns `org.freedesktop.secrets`, as far as the bus tells.
+typedef enum {
+    CAZDO_SECRET_PROVIDER_UNKNOWN = 0,
+    CAZDO_SECRET_PROVIDER_GNOME_KEYRING = 1,
+    CAZDO_SECRET_PROVIDER_KEEPASSXC = 2,
+    CAZDO_SECRET_PROVIDER_KWALLET = 3,
+} CAzdoSecretProvider;
+
+/// Flags of `CAzdoSecret_search`.
+enum {
+    /// Load the secrets too.
+    CAZDO_SECRET_LOAD = 1 << 0,
+    /// When only locked items match, or nothing does and the default collection is locked,
+    /// unlock them (prompting up to `prompt_ms`) and search again.
+    CAZDO_SECRET_UNLOCK = 1 << 1,
+    /// Search through libsecret, not the fast client (what the fast client falls back to).
+    CAZDO_SECRET_VIA_LIBSECRET = 1 << 2,
+};
 
 /// One non-secret item attribute.
 typedef struct {
@@ -78,37 +105,35 @@ typedef struct {
 /// The schema name stored in every item's `xdg:schema` attribute.
 extern const char *_Nonnull const CAzdoSecret_schema_name;
 
-/// Finds unlocked items of this tool's schema whose attributes equal `query`.
-/// With `load_secrets` the secrets come along in the same call. `locked_count` receives
-/// how many matching items sit in locked collections (their contents stay unread).
-CAzdoSecretStatus CAzdoSecret_search(const CAzdoSecretAttribute *_Nullable query, size_t query_count,
-                                     int load_secrets, int timeout_ms,
+/// Finds unlocked items whose `xdg:schema` is `schema` (this tool's own when NULL) and
+/// whose attributes equal `query`, with their attributes, and their secrets with
+/// `CAZDO_SECRET_LOAD`. `locked_count` receives how many matching items are locked (their
+/// contents unread); when no unlocked item matched, `collection_locked` whether the default
+/// collection is locked.
+CAzdoSecretStatus CAzdoSecret_search(const char *_Nullable schema, const CAzdoSecretAttribute *_Nullable query,
+                                     size_t query_count, int flags, int timeout_ms, int prompt_ms,
                                      CAzdoSecretItem *_Nullable *_Nonnull items, size_t *_Nonnull item_count,
-                                     size_t *_Nonnull locked_count, CAzdoSecretError *_Nonnull error);
-
-/// The same search for items of another program's `schema` (`xdg:schema`), for importing
-/// what Git Credential Manager or git's libsecret helper stored. Read only.
-CAzdoSecretStatus CAzdoSecret_search_schema(const char *_Nonnull schema, const CAzdoSecretAttribute *_Nullable query,
-                                            size_t query_count, int load_secrets, int timeout_ms,
-                                            CAzdoSecretItem *_Nullable *_Nonnull items, size_t *_Nonnull item_count,
-                                            size_t *_Nonnull locked_count, CAzdoSecretError *_Nonnull error);
+                                     size_t *_Nonnull locked_count, int *_Nonnull collection_locked,
+                                     CAzdoSecretError *_Nonnull error);
 
 /// Wipes every secret in `items`, then frees the array and everything it owns.
 void CAzdoSecret_items_free(CAzdoSecretItem *_Nullable items, size_t count);
 
-/// Stores `secret` in the default collection under exactly `attributes` (plus the schema),
-/// replacing an item whose attributes are identical.
+/// Stores `secret` as a new item of this tool's schema in the default collection, under
+/// exactly `attributes`; an item with identical attributes is left alone, never replaced.
 CAzdoSecretStatus CAzdoSecret_store(const CAzdoSecretAttribute *_Nonnull attributes, size_t count,
-                                    const char *_Nonnull label, const char *_Nonnull secret,
-                                    int timeout_ms, CAzdoSecretError *_Nonnull error);
+                                    const char *_Nonnull label, const char *_Nonnull secret, int timeout_ms,
+                                    int prompt_ms, CAzdoSecretError *_Nonnull error);
 
 /// Deletes the item at `path` (as returned by `CAzdoSecret_search`).
-CAzdoSecretStatus CAzdoSecret_delete(const char *_Nonnull path, int timeout_ms, CAzdoSecretError *_Nonnull error);
+CAzdoSecretStatus CAzdoSecret_delete(const char *_Nonnull path, int timeout_ms, int prompt_ms,
+                                     CAzdoSecretError *_Nonnull error);
 
-/// Tells whether the `default` collection is locked: `*locked` is 1 or 0 on success;
-/// `CAZDO_SECRET_NO_COLLECTION` when there is no default collection.
-CAzdoSecretStatus CAzdoSecret_default_collection_locked(int timeout_ms, int *_Nonnull locked,
-                                                        CAzdoSecretError *_Nonnull error);
+/// Unlocks the default collection.
+CAzdoSecretStatus CAzdoSecret_unlock(int timeout_ms, int prompt_ms, CAzdoSecretError *_Nonnull error);
+
+/// Which program owns `org.freedesktop.secrets` (for messages: each names its fix).
+CAzdoSecretProvider CAzdoSecret_provider(int timeout_ms);
 
 /// Shows a desktop notification through `org.freedesktop.Notifications` on the session bus
 /// (the refresher's expiry warnings). It lives here because this shim owns the tool's only
@@ -119,10 +144,11 @@ CAzdoSecretStatus CAzdoSecret_notify(const char *_Nonnull app_name, const char *
                                      const char *_Nonnull body, int urgency, int timeout_ms,
                                      unsigned int *_Nonnull id, CAzdoSecretError *_Nonnull error);
 
-/// For the fuzzer only: parses `bytes` as one message from the session bus, then its body
-/// as each reply a lookup reads (the D-Bus wire client's parser, see wire.h). Returns how
-/// many of them parsed; nothing may crash or read out of bounds, whatever the bytes.
-int CAzdoSecret_fuzz_wire_message(const unsigned char *_Nonnull bytes, size_t length);
+/// For the fuzzer only: `bytes` as a stream from the session bus arriving in pieces (each
+/// message read by every reader of a reply the client makes), as one whole message, and
+/// up to a NUL as a bus address and an authentication answer (see wire-codec.h). Returns
+/// how many reads accepted them; nothing may crash or read out of bounds, whatever the bytes.
+int CAzdoSecret_fuzz_wire(const unsigned char *_Nonnull bytes, size_t length);
 
 /// Frees the message inside `error` and resets it to success.
 void CAzdoSecret_error_clear(CAzdoSecretError *_Nonnull error);

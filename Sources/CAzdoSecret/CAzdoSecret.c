@@ -1,0 +1,201 @@
+// The entry points of include/CAzdoSecret.h: which path each operation takes.
+#include "CAzdoSecret.h"
+
+#include "failure.h"
+#include "libsecret-path.h"
+#include "search-result.h"
+#include "wire.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const CAzdoSecret_schema_name = "git-credential-azdo.Credential";
+
+static void wipe(void *data, size_t length) {
+    if (data != NULL && length > 0) {
+        explicit_bzero(data, length);
+    }
+}
+
+void CAzdoSecret_items_free(CAzdoSecretItem *items, size_t count) {
+    if (items == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        wipe(items[i].secret, items[i].secret_length);
+        free(items[i].secret);
+        for (size_t j = 0; j < items[i].attribute_count; j++) {
+            free((void *)items[i].attributes[j].name);
+            free((void *)items[i].attributes[j].value);
+        }
+        free(items[i].attributes);
+        free(items[i].path);
+    }
+    free(items);
+}
+
+void search_result_free(SearchResult *result) {
+    CAzdoSecret_items_free(result->items, result->item_count);
+    for (size_t i = 0; i < result->locked_count; i++) {
+        free(result->locked[i]);
+    }
+    free(result->locked);
+    free(result->collection);
+    memset(result, 0, sizeof *result);
+}
+
+int search_result_add_path(char ***paths, size_t *count, const char *path) {
+    char **grown = realloc(*paths, (*count + 1) * sizeof **paths);
+    if (grown == NULL) {
+        return -1;
+    }
+    *paths = grown;
+    if ((grown[*count] = strdup(path)) == NULL) {
+        return -1;
+    }
+    (*count)++;
+    return 0;
+}
+
+CAzdoSecretStatus azdo_fail(CAzdoSecretError *error, CAzdoSecretStatus status, const char *message) {
+    error->status = status;
+    if (error->message == NULL && message != NULL) {
+        error->message = strdup(message);
+    }
+    return status;
+}
+
+void CAzdoSecret_error_clear(CAzdoSecretError *error) {
+    free(error->message);
+    error->message = NULL;
+    error->status = CAZDO_SECRET_OK;
+}
+
+// Whether the caller asked to unlock and the search found only locked things.
+static int wants_unlock(int flags, const SearchResult *result) {
+    return (flags & CAZDO_SECRET_UNLOCK) && result->item_count == 0 &&
+           (result->locked_count > 0 || result->collection_locked);
+}
+
+// The locked items a search found and, if locked, the default collection.
+static int unlock_targets(const SearchResult *result, char ***paths, size_t *count) {
+    for (size_t i = 0; i < result->locked_count; i++) {
+        if (search_result_add_path(paths, count, result->locked[i]) != 0) {
+            return -1;
+        }
+    }
+    if (result->collection_locked && result->collection != NULL) {
+        return search_result_add_path(paths, count, result->collection);
+    }
+    return 0;
+}
+
+// Unlocks what `result` found locked, then searches again through libsecret: KeePassXC
+// grants access per D-Bus connection, so the search must use the connection that unlocked.
+static CAzdoSecretStatus unlock_and_search(const char *schema, const CAzdoSecretAttribute *query,
+                                          size_t query_count, int load, int timeout_ms, int prompt_ms,
+                                          SearchResult *result, CAzdoSecretError *error) {
+    char **paths = NULL;
+    size_t count = 0;
+    CAzdoSecretStatus status = unlock_targets(result, &paths, &count) == 0
+                                   ? libsecret_unlock(paths, count, timeout_ms, prompt_ms, error)
+                                   : azdo_fail(error, CAZDO_SECRET_FAILED, "out of memory");
+    for (size_t i = 0; i < count; i++) {
+        free(paths[i]);
+    }
+    free(paths);
+    if (status != CAZDO_SECRET_OK) {
+        return status;
+    }
+    search_result_free(result);
+    return libsecret_search(schema, query, query_count, load, timeout_ms, result, error);
+}
+
+// The wire client's search, run again when it raced; `*fall_back` when libsecret is to
+// answer instead (a reply it did not expect, or a bus address it does not speak).
+static CAzdoSecretStatus wire_lookup(const char *schema, const CAzdoSecretAttribute *query, size_t query_count,
+                                     int load, int timeout_ms, SearchResult *result, int *fall_back,
+                                     CAzdoSecretError *error) {
+    int unsupported = 0;
+    WireConnection *wire = wire_open(timeout_ms, &unsupported, error);
+    if (wire == NULL) {
+        *fall_back = unsupported;
+        return unsupported ? CAZDO_SECRET_FAILED : error->status;
+    }
+    CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
+    WireNext next = WIRE_RETRY;
+    for (int attempt = 0; attempt < 3 && next == WIRE_RETRY; attempt++) {
+        search_result_free(result);
+        CAzdoSecret_error_clear(error);
+        status = wire_search(wire, schema, query, query_count, load, timeout_ms, result, &next, error);
+    }
+    wire_close(wire);
+    *fall_back = status != CAZDO_SECRET_OK && next == WIRE_FALL_BACK;
+    return status;
+}
+
+CAzdoSecretStatus CAzdoSecret_search(const char *schema, const CAzdoSecretAttribute *query, size_t query_count,
+                                     int flags, int timeout_ms, int prompt_ms, CAzdoSecretItem **items,
+                                     size_t *item_count, size_t *locked_count, int *collection_locked,
+                                     CAzdoSecretError *error) {
+    *items = NULL;
+    *item_count = *locked_count = 0;
+    *collection_locked = 0;
+    schema = schema != NULL ? schema : CAzdoSecret_schema_name;
+    int load = (flags & CAZDO_SECRET_LOAD) != 0;
+    SearchResult result = {0};
+    CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
+    int fall_back = (flags & CAZDO_SECRET_VIA_LIBSECRET) != 0;
+    if (!fall_back) {
+        status = wire_lookup(schema, query, query_count, load, timeout_ms, &result, &fall_back, error);
+    }
+    if (fall_back) {
+        search_result_free(&result);
+        CAzdoSecret_error_clear(error);
+        status = libsecret_search(schema, query, query_count, load, timeout_ms, &result, error);
+    }
+    if (status == CAZDO_SECRET_OK && wants_unlock(flags, &result)) {
+        status = unlock_and_search(schema, query, query_count, load, timeout_ms, prompt_ms, &result, error);
+    }
+    if (status == CAZDO_SECRET_OK) {
+        *items = result.items;
+        *item_count = result.item_count;
+        *locked_count = result.locked_count;
+        *collection_locked = result.collection_locked;
+        result.items = NULL;
+        result.item_count = 0;
+    }
+    search_result_free(&result);
+    return status;
+}
+
+CAzdoSecretStatus CAzdoSecret_unlock(int timeout_ms, int prompt_ms, CAzdoSecretError *error) {
+    return libsecret_unlock(NULL, 0, timeout_ms, prompt_ms, error);
+}
+
+CAzdoSecretStatus CAzdoSecret_store(const CAzdoSecretAttribute *attributes, size_t count, const char *label,
+                                    const char *secret, int timeout_ms, int prompt_ms, CAzdoSecretError *error) {
+    CAzdoSecretStatus status =
+        libsecret_create(CAzdoSecret_schema_name, attributes, count, label, secret, timeout_ms, prompt_ms, error);
+    if (status == CAZDO_SECRET_FAILED || status == CAZDO_SECRET_TIMEOUT) {
+        libsecret_reset();
+    }
+    return status;
+}
+
+CAzdoSecretStatus CAzdoSecret_delete(const char *path, int timeout_ms, int prompt_ms, CAzdoSecretError *error) {
+    return libsecret_delete(path, timeout_ms, prompt_ms, error);
+}
+
+CAzdoSecretProvider CAzdoSecret_provider(int timeout_ms) {
+    int unsupported = 0;
+    CAzdoSecretError error = {CAZDO_SECRET_OK, NULL};
+    WireConnection *wire = wire_open(timeout_ms, &unsupported, &error);
+    CAzdoSecret_error_clear(&error);
+    if (wire == NULL) {
+        return CAZDO_SECRET_PROVIDER_UNKNOWN;
+    }
+    CAzdoSecretProvider provider = wire_provider(wire, timeout_ms);
+    wire_close(wire);
+    return provider;
+}

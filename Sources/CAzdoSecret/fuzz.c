@@ -1,0 +1,87 @@
+// CAzdoSecret_fuzz_wire: the fuzzer's way into wire-codec.c, which does no I/O.
+#include "CAzdoSecret.h"
+
+#include "wire-codec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// Every reader of the client's replies, on one message; the number that accepted it.
+static int read_all(const WireMessage *message) {
+    int parsed = 0;
+    char path[] = "/org/freedesktop/secrets/collection/login/1";
+    CAzdoSecretItem item = {.path = path};
+    parsed += wire_read_attributes(message, &item) == WIRE_READ_OK;
+    parsed += wire_read_secrets(message, &item, 1) == WIRE_READ_OK;
+    for (size_t i = 0; i < item.attribute_count; i++) {
+        free((void *)item.attributes[i].name);
+        free((void *)item.attributes[i].value);
+    }
+    free(item.attributes);
+    free(item.secret);
+    char **unlocked = NULL, **locked = NULL;
+    size_t unlocked_count = 0, locked_count = 0;
+    parsed += wire_read_search(message, &unlocked, &unlocked_count, &locked, &locked_count) == WIRE_READ_OK;
+    wire_free_paths(unlocked, unlocked_count);
+    wire_free_paths(locked, locked_count);
+    const char *text = NULL;
+    uint32_t number = 0;
+    int flag = 0;
+    parsed += wire_read_session(message, &text) == WIRE_READ_OK;
+    parsed += wire_read_object(message, &text) == WIRE_READ_OK;
+    parsed += wire_read_string(message, &text) == WIRE_READ_OK;
+    parsed += wire_read_u32(message, &number) == WIRE_READ_OK;
+    parsed += wire_read_boolean(message, &flag) == WIRE_READ_OK;
+    parsed += wire_error_text(message) != NULL;
+    // The body as its own signature says, value by value.
+    WireCursor cursor = wire_body(message);
+    const char *signature = message->signature;
+    while (*signature != '\0' && wire_skip_value(&cursor, &signature) == 0) {
+    }
+    parsed += *signature == '\0' && cursor.offset == cursor.length;
+    return parsed;
+}
+
+int CAzdoSecret_fuzz_wire(const unsigned char *bytes, size_t length) {
+    int parsed = 0;
+    // The bytes as a stream from the bus, arriving in pieces whose sizes the bytes choose.
+    WireInput input = {0};
+    size_t offset = 0;
+    while (offset < length) {
+        size_t piece = 1 + bytes[offset] % 61;
+        piece = piece < length - offset ? piece : length - offset;
+        if (wire_input_reserve(&input, input.length + piece) != 0) {
+            break;
+        }
+        memcpy(input.data + input.length, bytes + offset, piece);
+        input.length += piece;
+        offset += piece;
+        WireMessage message;
+        size_t wanted = 0;
+        int next;
+        while ((next = wire_input_next(&input, &message, &wanted)) == 1) {
+            parsed += read_all(&message);
+            wire_input_consume(&input, message.total_length);
+        }
+        if (next < 0) {
+            break;
+        }
+    }
+    wire_input_free(&input);
+    // The bytes as one message, whole.
+    WireMessage message;
+    size_t total = wire_message_length(bytes, length);
+    if (total != 0 && total != SIZE_MAX && total <= length && wire_parse_message(bytes, total, &message) == 0) {
+        parsed += read_all(&message);
+    }
+    // The bytes up to a NUL as a bus address and as an authentication answer.
+    char text[512];
+    size_t text_length = strnlen((const char *)bytes, length < sizeof text - 1 ? length : sizeof text - 1);
+    memcpy(text, bytes, text_length);
+    text[text_length] = '\0';
+    struct sockaddr_un address;
+    socklen_t address_length = 0;
+    parsed += wire_unix_address(text, &address, &address_length) == 0;
+    parsed += wire_auth_accepted(text);
+    return parsed;
+}
