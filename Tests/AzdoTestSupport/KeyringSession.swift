@@ -1,9 +1,49 @@
+import AzdoCredential
 import Foundation
 import Testing
+
+/// A Secret Service implementation the tests run against (`keyring-session.sh --service`).
+public enum TestSecretService: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// gnome-keyring-daemon, secrets component only.
+    case gnomeKeyring = "gnome-keyring"
+    /// KeePassXC with its Secret Service integration on and its confirmations off.
+    case keePassXC = "keepassxc"
+    /// KeePassXC with its own default settings: every access and deletion needs a person.
+    case keePassXCPrompts = "keepassxc-prompts"
+    /// kwalletd5, its wallet opened as a login opens it.
+    case kWallet = "kwallet"
+
+    /// The program the helper's messages name.
+    public var provider: SecretServiceProvider {
+        switch self {
+        case .gnomeKeyring: return .gnomeKeyring
+        case .keePassXC, .keePassXCPrompts: return .keePassXC
+        case .kWallet: return .kWallet
+        }
+    }
+
+    /// The programs a session of this service needs.
+    public var tools: [String] {
+        switch self {
+        case .gnomeKeyring: return ["gnome-keyring-daemon"]
+        case .keePassXC, .keePassXCPrompts: return ["keepassxc", "keepassxc-cli"]
+        case .kWallet: return ["kwalletd5"]
+        }
+    }
+
+    public var description: String { rawValue }
+}
 
 /// The private keyring session `make test` (Tests/Support/keyring-session.sh) runs the
 /// tests in, and new throwaway sessions in special states.
 public enum KeyringSession {
+    /// The implementation the private session runs (gnome-keyring unless the session says
+    /// otherwise); throwaway sessions start the same one unless a test asks for another.
+    public static var service: TestSecretService {
+        ProcessInfo.processInfo.environment["GIT_CREDENTIAL_AZDO_TEST_SERVICE"].flatMap(TestSecretService.init(rawValue:))
+            ?? .gnomeKeyring
+    }
+
     /// Whether the tests run inside a private session bus made by keyring-session.sh, so a
     /// keyring test can never touch the developer's own keyring.
     public static var isPrivate: Bool {
@@ -14,9 +54,9 @@ public enum KeyringSession {
         return address.contains(directory)
     }
 
-    /// Whether the tools to start throwaway sessions are installed.
-    public static var toolsInstalled: Bool {
-        ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"].allSatisfy(ProcessRunner.isInstalled)
+    /// Whether the tools to start throwaway sessions of `service` are installed.
+    public static func toolsInstalled(_ service: TestSecretService = KeyringSession.service) -> Bool {
+        (["dbus-daemon", "dbus-send"] + service.tools).allSatisfy(ProcessRunner.isInstalled)
     }
 
     /// A state for a throwaway session.
@@ -31,12 +71,13 @@ public enum KeyringSession {
         case noBus = "--no-bus"
     }
 
-    /// Runs `arguments` inside a new session in `mode`, optionally keeping keyring files in `data`.
+    /// Runs `arguments` inside a new session of `service` in `mode`, optionally keeping
+    /// keyring files in `data`.
     public static func run(
-        _ mode: Mode, data: URL? = nil, _ arguments: [String], input: String = "",
-        environment: [String: String] = [:]
+        _ mode: Mode, service: TestSecretService = KeyringSession.service, data: URL? = nil, _ arguments: [String],
+        input: String = "", environment: [String: String] = [:]
     ) throws -> ProcessResult {
-        var options = mode == .unlocked ? [] : [mode.rawValue]
+        var options = ["--service", service.rawValue] + (mode == .unlocked ? [] : [mode.rawValue])
         if let data { options += ["--data", data.path] }
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
@@ -58,9 +99,14 @@ extension Trait where Self == ConditionTrait {
         .enabled(if: NotificationLog.path != nil, "needs the notification service: run `make test`")
     }
 
-    /// Runs the test only where throwaway keyring sessions can be started.
-    public static var keyringTools: Self {
-        .enabled(if: KeyringSession.toolsInstalled, "needs dbus-daemon, dbus-send and gnome-keyring-daemon")
+    /// Runs the test only where throwaway sessions of the service under test can be started.
+    public static var keyringTools: Self { keyringTools(KeyringSession.service) }
+
+    /// Runs the test only where throwaway sessions of `service` can be started.
+    public static func keyringTools(_ service: TestSecretService) -> Self {
+        .enabled(
+            if: KeyringSession.toolsInstalled(service),
+            "needs dbus-daemon, dbus-send and \(service.tools.joined(separator: ", ")) (make deps)")
     }
 }
 
