@@ -97,7 +97,8 @@ let package = Package(
         .testTarget(
             name: "AzdoEmulatorTests",
             dependencies: ["AzdoEmulatorCore", "AzdoLifecycle", "AzdoCredential", "AzdoNetwork", "AzdoTestSupport"]),
-        .testTarget(name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport"]),
+        .testTarget(
+            name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport", "CAzdoSecret"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -85,3 +85,52 @@ int CAzdoSecret_fuzz_wire(const unsigned char *bytes, size_t length) {
     parsed += wire_auth_accepted(text);
     return parsed;
 }
+
+int CAzdoSecret_wire_reads(const char *reader, const unsigned char *bytes, size_t length) {
+    WireMessage message;
+    if (wire_message_length(bytes, length) != length || wire_parse_message(bytes, length, &message) != 0) {
+        return 0;
+    }
+    if (message.type != WIRE_METHOD_RETURN) {
+        return 0;
+    }
+    char path[] = "/org/freedesktop/secrets/collection/login/1";
+    CAzdoSecretItem item = {.path = path};
+    const char *text = NULL;
+    uint32_t number = 0;
+    int flag = 0;
+    WireRead read = WIRE_READ_UNEXPECTED;
+    if (strcmp(reader, "search") == 0) {
+        char **unlocked = NULL, **locked = NULL;
+        size_t unlocked_count = 0, locked_count = 0;
+        read = wire_read_search(&message, &unlocked, &unlocked_count, &locked, &locked_count);
+        wire_free_paths(unlocked, unlocked_count);
+        wire_free_paths(locked, locked_count);
+    } else if (strcmp(reader, "attributes") == 0) {
+        read = wire_read_attributes(&message, &item);
+    } else if (strcmp(reader, "secrets") == 0) {
+        read = wire_read_secrets(&message, &item, 1);
+    } else if (strcmp(reader, "session") == 0) {
+        read = wire_read_session(&message, &text);
+    } else if (strcmp(reader, "object") == 0) {
+        read = wire_read_object(&message, &text);
+    } else if (strcmp(reader, "string") == 0) {
+        read = wire_read_string(&message, &text);
+    } else if (strcmp(reader, "u32") == 0) {
+        read = wire_read_u32(&message, &number);
+    } else if (strcmp(reader, "boolean") == 0) {
+        read = wire_read_boolean(&message, &flag);
+    } else {
+        return -1;
+    }
+    for (size_t i = 0; i < item.attribute_count; i++) {
+        free((void *)item.attributes[i].name);
+        free((void *)item.attributes[i].value);
+    }
+    free(item.attributes);
+    if (item.secret != NULL) {
+        explicit_bzero(item.secret, item.secret_length);
+        free(item.secret);
+    }
+    return read == WIRE_READ_OK;
+}

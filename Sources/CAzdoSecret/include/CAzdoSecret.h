@@ -129,6 +129,11 @@ CAzdoSecretStatus CAzdoSecret_store(const CAzdoSecretAttribute *_Nonnull attribu
 CAzdoSecretStatus CAzdoSecret_delete(const char *_Nonnull path, int timeout_ms, int prompt_ms,
                                      CAzdoSecretError *_Nonnull error);
 
+/// Whether the default collection is locked (`*locked` 0 also when there is none). The
+/// service answers this while a search waits (KeePassXC holds a search until its database
+/// is unlocked).
+CAzdoSecretStatus CAzdoSecret_collection_locked(int timeout_ms, int *_Nonnull locked, CAzdoSecretError *_Nonnull error);
+
 /// Unlocks the default collection.
 CAzdoSecretStatus CAzdoSecret_unlock(int timeout_ms, int prompt_ms, CAzdoSecretError *_Nonnull error);
 
@@ -149,6 +154,11 @@ CAzdoSecretStatus CAzdoSecret_notify(const char *_Nonnull app_name, const char *
 /// up to a NUL as a bus address and an authentication answer (see wire-codec.h). Returns
 /// how many reads accepted them; nothing may crash or read out of bounds, whatever the bytes.
 int CAzdoSecret_fuzz_wire(const unsigned char *_Nonnull bytes, size_t length);
+
+/// For tests: whether the fast client's reader of one kind of reply (`search`, `attributes`,
+/// `secrets`, `session`, `object`, `string`, `u32`, `boolean`) accepts `bytes` as a whole
+/// method return: 1 or 0, and -1 for an unknown reader.
+int CAzdoSecret_wire_reads(const char *_Nonnull reader, const unsigned char *_Nonnull bytes, size_t length);
 
 /// Frees the message inside `error` and resets it to success.
 void CAzdoSecret_error_clear(CAzdoSecretError *_Nonnull error);
