@@ -47,10 +47,12 @@ enum KeyringAttributes {
         return attributes
     }
 
-    /// The credential an item holds, or `nil` when it lacks the attributes or secret every
-    /// item of ours has.
+    /// The credential an item holds, or `nil` when it lacks the attributes or the (non-empty)
+    /// secret every item of ours has.
     static func credential(from attributes: [String: String], secret: Secret?) -> StoredCredential? {
-        guard let secret, let server = attributes[server], let organization = attributes[organization] else {
+        // An empty secret is never a PAT: kwalletd5 answers a read it could not decrypt with one.
+        guard let secret, !secret.isEmpty, let server = attributes[server], let organization = attributes[organization]
+        else {
             return nil
         }
         let metadata = PATMetadata(

@@ -97,6 +97,9 @@ public protocol SecretServiceCalls: Sendable {
     /// Deletes the item at `path`.
     func delete(path: String, timeoutMilliseconds: Int, promptMilliseconds: Int) -> Result<Void, SecretServiceFailure>
 
+    /// Whether the default collection is locked (false when there is none).
+    func collectionLocked(timeoutMilliseconds: Int) -> Result<Bool, SecretServiceFailure>
+
     /// Unlocks the default collection.
     func unlockCollection(timeoutMilliseconds: Int, promptMilliseconds: Int) -> Result<Void, SecretServiceFailure>
 

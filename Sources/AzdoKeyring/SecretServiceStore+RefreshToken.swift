@@ -43,7 +43,7 @@ extension SecretServiceStore: RefreshTokenStore {
     {
         let query = KeyringAttributes.refreshTokenQuery(authority: authority, tenant: tenant, clientID: clientID)
         return try lockAwareSearch(query).compactMap { item in
-            guard let secret = item.secret else { return nil }
+            guard let secret = item.secret, !secret.isEmpty else { return nil }
             let storedAt = item.attributes[KeyringAttributes.storedAt].flatMap { Int64($0) } ?? 0
             return (item.path, StoredRefreshToken(
                 authority: authority, tenant: tenant, clientID: clientID, token: secret, storedAt: storedAt))

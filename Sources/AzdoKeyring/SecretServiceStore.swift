@@ -98,7 +98,13 @@ public struct SecretServiceStore: CredentialStore {
     func lockAwareSearch(_ query: [String: String], loadSecrets: Bool = true, schema: String? = nil)
         throws(KeyringError) -> [SecretServiceItem]
     {
-        let first = try search(query, loadSecrets: loadSecrets, schema: schema, unlock: false, purpose: .unlock, wait: 0)
+        let first: SecretServiceSearch
+        do {
+            first = try search(query, loadSecrets: loadSecrets, schema: schema, unlock: false, purpose: .unlock, wait: 0)
+        } catch .timedOut(let provider, let milliseconds) {
+            return try searchHeldForUnlock(
+                query, loadSecrets: loadSecrets, schema: schema, timeout: .timedOut(provider, milliseconds: milliseconds))
+        }
         guard first.foundOnlyLocked else { return first.items }
         // A locked collection needs its password; locked items in an unlocked one (KeePassXC
         // asking to confirm each client) need someone to allow access.
@@ -110,13 +116,33 @@ public struct SecretServiceStore: CredentialStore {
         return second.items
     }
 
+    /// A search that got no answer in time. KeePassXC with "unlock before search" on holds a
+    /// search in a locked database until someone unlocks it in its own dialog, while it goes on
+    /// answering other calls. So when the collection reads locked, that is what happened: on a
+    /// desktop the search runs again with a person's time; without one, the answer is
+    /// `.locked`. Otherwise the service is hung, and `timeout` says so.
+    private func searchHeldForUnlock(
+        _ query: [String: String], loadSecrets: Bool, schema: String?, timeout: KeyringError
+    ) throws(KeyringError) -> [SecretServiceItem] {
+        guard case .success(true) = calls.collectionLocked(timeoutMilliseconds: timeoutMilliseconds) else {
+            throw timeout
+        }
+        let policy = prompts.policy
+        guard policy.personMayAnswer else { throw .locked(provider()) }
+        let wait = max(policy.unlockWaitMilliseconds, timeoutMilliseconds)
+        let found = try search(
+            query, loadSecrets: loadSecrets, schema: schema, unlock: true, purpose: .unlock, wait: wait, timeout: wait)
+        if found.foundOnlyLocked { throw .locked(provider()) }
+        return found.items
+    }
+
     private func search(
         _ query: [String: String], loadSecrets: Bool, schema: String?, unlock: Bool, purpose: KeyringPromptPurpose,
-        wait: Int
+        wait: Int, timeout: Int? = nil
     ) throws(KeyringError) -> SecretServiceSearch {
         let result = calls.search(
             schema: schema, query: query, loadSecrets: loadSecrets, unlock: unlock,
-            timeoutMilliseconds: timeoutMilliseconds, promptMilliseconds: wait)
+            timeoutMilliseconds: timeout ?? timeoutMilliseconds, promptMilliseconds: wait)
         switch result {
         case .success(let found): return found
         case .failure(let failure): throw keyringError(failure, purpose: purpose, promptMilliseconds: wait)

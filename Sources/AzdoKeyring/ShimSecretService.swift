@@ -67,6 +67,13 @@ public struct ShimSecretService: SecretServiceCalls {
         }
     }
 
+    public func collectionLocked(timeoutMilliseconds: Int) -> Result<Bool, SecretServiceFailure> {
+        var locked: Int32 = 0
+        return Self.withError { error in
+            CAzdoSecret_collection_locked(Int32(clamping: timeoutMilliseconds), &locked, &error)
+        }.map { locked != 0 }
+    }
+
     public func unlockCollection(timeoutMilliseconds: Int, promptMilliseconds: Int) -> Result<Void, SecretServiceFailure> {
         Self.withError { error in
             CAzdoSecret_unlock(Int32(clamping: timeoutMilliseconds), Int32(clamping: promptMilliseconds), &error)

@@ -71,6 +71,41 @@ void CAzdoSecret_error_clear(CAzdoSecretError *error) {
     error->status = CAZDO_SECRET_OK;
 }
 
+// libsecret's search meets the races the fast client retries (an item deleted between its
+// calls), and its encrypted session fails now and then on kwalletd5: about 1 call in 100
+// fails ("Client public key size is invalid", "Can't find session") or reads an empty
+// secret. A PAT is never empty. Each of these is tried again, with a new session.
+static int libsecret_search_should_retry(CAzdoSecretStatus status, int load, const SearchResult *result) {
+    if (status == CAZDO_SECRET_NO_SUCH_OBJECT || status == CAZDO_SECRET_FAILED) {
+        return 1;
+    }
+    for (size_t i = 0; status == CAZDO_SECRET_OK && load && i < result->item_count; i++) {
+        if (result->items[i].secret_length == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+// The libsecret search, tried up to three times as `libsecret_search_should_retry` says.
+static CAzdoSecretStatus search_through_libsecret(const char *schema, const CAzdoSecretAttribute *query,
+                                                  size_t query_count, int load, int timeout_ms, SearchResult *result,
+                                                  CAzdoSecretError *error) {
+    CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        if (attempt > 0) {
+            libsecret_reset();
+        }
+        search_result_free(result);
+        CAzdoSecret_error_clear(error);
+        status = libsecret_search(schema, query, query_count, load, timeout_ms, result, error);
+        if (!libsecret_search_should_retry(status, load, result)) {
+            break;
+        }
+    }
+    return status;
+}
+
 // Whether the caller asked to unlock and the search found only locked things.
 static int wants_unlock(int flags, const SearchResult *result) {
     return (flags & CAZDO_SECRET_UNLOCK) && result->item_count == 0 &&
@@ -107,8 +142,7 @@ static CAzdoSecretStatus unlock_and_search(const char *schema, const CAzdoSecret
     if (status != CAZDO_SECRET_OK) {
         return status;
     }
-    search_result_free(result);
-    return libsecret_search(schema, query, query_count, load, timeout_ms, result, error);
+    return search_through_libsecret(schema, query, query_count, load, timeout_ms, result, error);
 }
 
 // The wire client's search, run again when it raced; `*fall_back` when libsecret is to
@@ -150,9 +184,7 @@ CAzdoSecretStatus CAzdoSecret_search(const char *schema, const CAzdoSecretAttrib
         status = wire_lookup(schema, query, query_count, load, timeout_ms, &result, &fall_back, error);
     }
     if (fall_back) {
-        search_result_free(&result);
-        CAzdoSecret_error_clear(error);
-        status = libsecret_search(schema, query, query_count, load, timeout_ms, &result, error);
+        status = search_through_libsecret(schema, query, query_count, load, timeout_ms, &result, error);
     }
     if (status == CAZDO_SECRET_OK && wants_unlock(flags, &result)) {
         status = unlock_and_search(schema, query, query_count, load, timeout_ms, prompt_ms, &result, error);
@@ -165,6 +197,29 @@ CAzdoSecretStatus CAzdoSecret_search(const char *schema, const CAzdoSecretAttrib
         result.items = NULL;
         result.item_count = 0;
     }
+    search_result_free(&result);
+    return status;
+}
+
+CAzdoSecretStatus CAzdoSecret_collection_locked(int timeout_ms, int *locked, CAzdoSecretError *error) {
+    *locked = 0;
+    SearchResult result = {0};
+    int unsupported = 0;
+    CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
+    WireNext next = WIRE_REPORT;
+    WireConnection *wire = wire_open(timeout_ms, &unsupported, error);
+    if (wire != NULL) {
+        status = wire_check_collection(wire, timeout_ms, &result, &next, error);
+        wire_close(wire);
+    }
+    if ((wire == NULL && unsupported) || (status != CAZDO_SECRET_OK && next == WIRE_FALL_BACK)) {
+        search_result_free(&result);
+        CAzdoSecret_error_clear(error);
+        status = libsecret_check_collection(timeout_ms, &result, error);
+    } else if (wire == NULL) {
+        status = error->status;
+    }
+    *locked = status == CAZDO_SECRET_OK && result.collection_locked;
     search_result_free(&result);
     return status;
 }

@@ -163,7 +163,7 @@ static CAzdoSecretStatus collect(GList *found, SearchResult *result, CAzdoSecret
     return CAZDO_SECRET_OK;
 }
 
-// Whether the default collection is locked, for a search that found nothing unlocked.
+// Whether the default collection is locked, and its path.
 static CAzdoSecretStatus check_collection(Operation *operation, SearchResult *result, CAzdoSecretError *error) {
     gchar *path = NULL;
     if (default_collection(operation, &path, error) != CAZDO_SECRET_OK || path == NULL) {
@@ -211,6 +211,16 @@ CAzdoSecretStatus libsecret_search(const char *schema, const CAzdoSecretAttribut
         if (status == CAZDO_SECRET_OK && result->item_count == 0) {
             status = check_collection(&operation, result, error);
         }
+    }
+    end(&operation);
+    return status;
+}
+
+CAzdoSecretStatus libsecret_check_collection(int timeout_ms, SearchResult *result, CAzdoSecretError *error) {
+    Operation operation;
+    CAzdoSecretStatus status = begin(&operation, timeout_ms, 0, error);
+    if (status == CAZDO_SECRET_OK) {
+        status = check_collection(&operation, result, error);
     }
     end(&operation);
     return status;

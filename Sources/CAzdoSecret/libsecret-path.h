@@ -16,6 +16,9 @@
 CAzdoSecretStatus libsecret_search(const char *schema, const CAzdoSecretAttribute *query, size_t query_count,
                                    int load, int timeout_ms, SearchResult *result, CAzdoSecretError *error);
 
+/// Whether the default collection is locked, and its path (see wire_check_collection).
+CAzdoSecretStatus libsecret_check_collection(int timeout_ms, SearchResult *result, CAzdoSecretError *error);
+
 /// Unlocks the objects at `paths` (items or collections), or the default collection when
 /// `count` is 0.
 CAzdoSecretStatus libsecret_unlock(char *const *paths, size_t count, int timeout_ms, int prompt_ms,

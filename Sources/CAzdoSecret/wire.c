@@ -210,6 +210,16 @@ static CAzdoSecretStatus first_error(const Call *calls, size_t count, WireNext *
     return CAZDO_SECRET_OK;
 }
 
+// Whether any of the calls was answered with an error.
+static int any_error_reply(const Call *calls, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        if (calls[i].answered && calls[i].message.type == WIRE_ERROR) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 // Runs the calls, then reads the first error reply among them.
 static CAzdoSecretStatus run_calls(WireConnection *connection, Call *calls, size_t count, int timeout_ms,
                                    WireNext *next, CAzdoSecretError *error) {
@@ -414,7 +424,12 @@ static CAzdoSecretStatus read_items(WireConnection *connection, CAzdoSecretItem 
         wire_put_signature(&batch[count].body, "s");
         wire_put_string(&batch[count].body, "");
     }
+    // An item deleted since SearchItems (another process replacing a PAT) fails these calls,
+    // each service with its own error; the search is then run again.
     CAzdoSecretStatus status = run_calls(connection, batch, batch_count, timeout_ms, next, error);
+    if (status != CAZDO_SECRET_OK && any_error_reply(batch, batch_count)) {
+        *next = WIRE_RETRY;
+    }
     for (size_t i = 0; i < count && status == CAZDO_SECRET_OK; i++) {
         WireRead read = wire_read_attributes(&batch[i].message, &found[i]);
         if (read != WIRE_READ_OK) {
@@ -434,6 +449,9 @@ static CAzdoSecretStatus read_items(WireConnection *connection, CAzdoSecretItem 
         wire_end_array(&secrets.body, paths, 4);
         wire_put_string(&secrets.body, session);
         status = run_calls(connection, &secrets, 1, timeout_ms, next, error);
+        if (status != CAZDO_SECRET_OK && any_error_reply(&secrets, 1)) {
+            *next = WIRE_RETRY;
+        }
         WireRead read = status == CAZDO_SECRET_OK ? wire_read_secrets(&secrets.message, found, count) : WIRE_READ_OK;
         if (read != WIRE_READ_OK) {
             status = unexpected(read, next, "GetSecrets", error);
@@ -448,8 +466,8 @@ static CAzdoSecretStatus read_items(WireConnection *connection, CAzdoSecretItem 
 
 // Nothing unlocked matched: is that because the default collection is locked? A locked
 // gnome-keyring collection answers a search with no items at all, locked or not.
-static CAzdoSecretStatus check_collection(WireConnection *connection, int timeout_ms, SearchResult *result,
-                                          WireNext *next, CAzdoSecretError *error) {
+CAzdoSecretStatus wire_check_collection(WireConnection *connection, int timeout_ms, SearchResult *result,
+                                        WireNext *next, CAzdoSecretError *error) {
     Call alias = {SECRETS_NAME, SECRETS_PATH, SECRETS_SERVICE, "ReadAlias", "s"};
     wire_put_string(&alias.body, "default");
     CAzdoSecretStatus status = run_calls(connection, &alias, 1, timeout_ms, next, error);
@@ -489,7 +507,7 @@ CAzdoSecretStatus wire_search(WireConnection *connection, const char *schema, co
     }
     if (count == 0) {
         free(unlocked);
-        return check_collection(connection, timeout_ms, result, next, error);
+        return wire_check_collection(connection, timeout_ms, result, next, error);
     }
     CAzdoSecretItem *found = calloc(count, sizeof *found);
     if (found == NULL) {

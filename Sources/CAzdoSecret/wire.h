@@ -41,6 +41,11 @@ CAzdoSecretStatus wire_search(WireConnection *connection, const char *schema, co
                               size_t query_count, int load, int timeout_ms, SearchResult *result, WireNext *next,
                               CAzdoSecretError *error);
 
+/// Whether the default collection is locked (`result->collection_locked`), and its path
+/// (`result->collection`, NULL when there is none): ReadAlias, then its Locked property.
+CAzdoSecretStatus wire_check_collection(WireConnection *connection, int timeout_ms, SearchResult *result,
+                                        WireNext *next, CAzdoSecretError *error);
+
 /// Which program owns `org.freedesktop.secrets`, from the other names its connection owns.
 CAzdoSecretProvider wire_provider(WireConnection *connection, int timeout_ms);
 

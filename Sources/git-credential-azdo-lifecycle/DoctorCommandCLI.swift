@@ -35,6 +35,10 @@ struct SystemDoctorProbe: DoctorProbe {
         return ChildProcess.output(of: ["systemctl", "--user", "is-enabled", SystemdUnits.timerName])
             .map { String($0.trimmingWhitespace()) } ?? "disabled"
     }
+
+    func secretServiceProvider() -> SecretServiceProvider {
+        ShimSecretService().provider(timeoutMilliseconds: 2_000)
+    }
 }
 
 extension LifecycleCommand {

@@ -14,6 +14,13 @@ final class ScriptedSecretService: SecretServiceCalls {
         var itemsLocked = false
         /// What a prompt does: complete at once, or never be answered.
         var promptsComplete = true
+        /// A search in a locked collection waits for a person, as KeePassXC's does with
+        /// "unlock before search" on, instead of answering.
+        var searchWaitsForUnlock = false
+        /// How long the person at the desktop takes to unlock.
+        var personMilliseconds = 10_000
+        /// Failures for the next `search` calls, in order.
+        var searchFailures: [SecretServiceFailure] = []
         /// Failures for the next `create` calls, in order; each may first store the item
         /// with this secret (a store that happened although its answer said otherwise).
         var createFailures: [(SecretServiceFailure, storedSecret: String?)] = []
@@ -37,6 +44,14 @@ final class ScriptedSecretService: SecretServiceCalls {
     ) -> Result<SecretServiceSearch, SecretServiceFailure> {
         state.withLock { state in
             state.calls.append(unlock ? "search+unlock" : "search")
+            if !state.searchFailures.isEmpty { return .failure(state.searchFailures.removeFirst()) }
+            if state.searchWaitsForUnlock && state.collectionLocked {
+                state.promptWaits.append(timeoutMilliseconds)
+                guard state.promptsComplete, timeoutMilliseconds >= state.personMilliseconds else {
+                    return .failure(SecretServiceFailure(.timeout, "no answer"))
+                }
+                state.collectionLocked = false
+            }
             if unlock && (state.collectionLocked || state.itemsLocked) {
                 state.promptWaits.append(promptMilliseconds)
                 guard state.promptsComplete else {
@@ -91,6 +106,13 @@ final class ScriptedSecretService: SecretServiceCalls {
             }
             state.items.removeAll { $0.path == path }
             return .success(())
+        }
+    }
+
+    func collectionLocked(timeoutMilliseconds: Int) -> Result<Bool, SecretServiceFailure> {
+        state.withLock { state in
+            state.calls.append("locked?")
+            return .success(state.collectionLocked)
         }
     }
 

@@ -7,7 +7,8 @@ import Testing
 /// prompts, and the messages that come out.
 @Suite("Secret Service store rules")
 struct SecretServiceStoreRulesTests {
-    static let policy = KeyringPromptPolicy(unlockWaitMilliseconds: 60_000, changeWaitMilliseconds: 3_000)
+    static let policy = KeyringPromptPolicy(
+        unlockWaitMilliseconds: 60_000, changeWaitMilliseconds: 3_000, personMayAnswer: true)
 
     func store(_ service: ScriptedSecretService, policy: KeyringPromptPolicy = Self.policy) -> SecretServiceStore {
         let counter = Mutex(0)
@@ -121,6 +122,43 @@ struct SecretServiceStoreRulesTests {
         #expect(service.items.count == 1)
     }
 
+    @Test("a search KeePassXC holds until its database is unlocked: locked without a display; on a desktop, a person's time")
+    func searchHeldForUnlock() throws {
+        let service = ScriptedSecretService()
+        try store(service).add(pat("pat-1"))
+        service.state.withLock {
+            $0.collectionLocked = true
+            $0.searchWaitsForUnlock = true
+            $0.promptsComplete = false
+            $0.calls = []
+        }
+        let headless = KeyringPromptPolicy(unlockWaitMilliseconds: 3_000, changeWaitMilliseconds: 3_000)
+        #expect(throws: KeyringError.locked(.keePassXC)) {
+            try store(service, policy: headless).credentials(server: RemoteTarget.azureDevOpsServer, organization: "contoso")
+        }
+        #expect(service.calls == ["search", "locked?"])
+
+        service.state.withLock {
+            $0.promptsComplete = true
+            $0.calls = []
+            $0.promptWaits = []
+        }
+        let items = try store(service).credentials(server: RemoteTarget.azureDevOpsServer, organization: "contoso")
+        #expect(items.map(\.credential.secret) == [Secret("pat-1")])
+        #expect(service.calls == ["search", "locked?", "search+unlock"])
+        #expect(service.state.withLock { $0.promptWaits } == [5_000, 60_000], "the second search had a person's time")
+    }
+
+    @Test("a search that times out in an unlocked collection is a hung service, named")
+    func hungSearch() {
+        let service = ScriptedSecretService(provider: .kWallet)
+        service.state.withLock { $0.searchFailures = [SecretServiceFailure(.timeout, "no answer")] }
+        #expect(throws: KeyringError.timedOut(.kWallet, milliseconds: 5_000)) {
+            try store(service).credentials(server: RemoteTarget.azureDevOpsServer, organization: "contoso")
+        }
+        #expect(service.calls == ["search", "locked?"])
+    }
+
     @Test("removing an item that is already gone succeeds")
     func removingAGoneItem() throws {
         let service = ScriptedSecretService()
@@ -148,11 +186,13 @@ struct SecretServiceStoreRulesTests {
     @Test("prompt bounds: a person's time on a desktop, a short bound without a display, none when off")
     func promptPolicy() {
         let desktop = KeyringPromptPolicy.resolve(desktop: true, enabled: nil, timeoutSeconds: nil)
-        #expect(desktop == KeyringPromptPolicy(unlockWaitMilliseconds: 60_000, changeWaitMilliseconds: 60_000))
+        #expect(desktop == KeyringPromptPolicy(
+            unlockWaitMilliseconds: 60_000, changeWaitMilliseconds: 60_000, personMayAnswer: true))
         let headless = KeyringPromptPolicy.resolve(desktop: false, enabled: nil, timeoutSeconds: "90")
         #expect(headless == KeyringPromptPolicy(unlockWaitMilliseconds: 3_000, changeWaitMilliseconds: 3_000))
         let configured = KeyringPromptPolicy.resolve(desktop: true, enabled: "yes", timeoutSeconds: "5")
-        #expect(configured == KeyringPromptPolicy(unlockWaitMilliseconds: 5_000, changeWaitMilliseconds: 5_000))
+        #expect(configured == KeyringPromptPolicy(
+            unlockWaitMilliseconds: 5_000, changeWaitMilliseconds: 5_000, personMayAnswer: true))
         let off = KeyringPromptPolicy.resolve(desktop: true, enabled: "false", timeoutSeconds: "5")
         #expect(off == KeyringPromptPolicy(unlockWaitMilliseconds: 0, changeWaitMilliseconds: 3_000))
         let clamped = KeyringPromptPolicy.resolve(desktop: true, enabled: nil, timeoutSeconds: "100000")

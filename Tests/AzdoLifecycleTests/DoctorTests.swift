@@ -10,10 +10,12 @@ struct FakeProbe: DoctorProbe {
     var entries: [(key: String, value: String)] = []
     var bus = true
     var timer: String? = "enabled"
+    var provider = SecretServiceProvider.kWallet
     func gitVersion() -> String? { version }
     func credentialEntries() -> [(key: String, value: String)] { entries }
     func hasSessionBus() -> Bool { bus }
     func timerState() -> String? { timer }
+    func secretServiceProvider() -> SecretServiceProvider { provider }
 }
 
 @Suite("doctor")
@@ -73,6 +75,7 @@ struct DoctorTests {
         #expect(finding(findings, "pat contoso")?.message.hasPrefix("60 days left (until 2027-01-22), vso.code_write") == true)
         #expect(finding(findings, "sign-in")?.message == "organizations (refreshed 3 days ago)")
         #expect(finding(findings, "clock")?.message == "within 30 s of the server")
+        #expect(finding(findings, "keyring")?.message == "Secret Service (KWallet) reachable and unlocked; 1 PAT(s) stored")
         #expect(!findings.map(\.line).joined().contains("refresh\""))
     }
 

@@ -28,11 +28,15 @@ public struct KeyringPromptPolicy: Sendable, Equatable {
     public var unlockWaitMilliseconds: Int
     /// Milliseconds a prompt for storing or deleting an item may wait.
     public var changeWaitMilliseconds: Int
+    /// Whether a person may be there to answer (a desktop, prompts on): then a call a
+    /// service holds for its own dialog (KeePassXC's unlock before a search) gets their time.
+    public var personMayAnswer: Bool
 
     /// Creates a policy.
-    public init(unlockWaitMilliseconds: Int, changeWaitMilliseconds: Int) {
+    public init(unlockWaitMilliseconds: Int, changeWaitMilliseconds: Int, personMayAnswer: Bool = false) {
         self.unlockWaitMilliseconds = unlockWaitMilliseconds
         self.changeWaitMilliseconds = changeWaitMilliseconds
+        self.personMayAnswer = personMayAnswer
     }
 
     /// The policy for a session with or without a display, from the two settings' values.
@@ -40,7 +44,8 @@ public struct KeyringPromptPolicy: Sendable, Equatable {
         let on = enabled.map(GitBoolean.parse) ?? true
         let seconds = timeoutSeconds.flatMap { Int($0) }.map { min(max($0, 1), 600) } ?? defaultPersonSeconds
         let person = desktop && on ? seconds * 1_000 : headlessWaitMilliseconds
-        return KeyringPromptPolicy(unlockWaitMilliseconds: on ? person : 0, changeWaitMilliseconds: person)
+        return KeyringPromptPolicy(
+            unlockWaitMilliseconds: on ? person : 0, changeWaitMilliseconds: person, personMayAnswer: desktop && on)
     }
 
     /// The policy from this process's environment and the user's global or system git

@@ -12,6 +12,8 @@ public protocol DoctorProbe: Sendable {
     func hasSessionBus() -> Bool
     /// `systemctl --user is-enabled` of the refresh timer (`enabled`, …), or nil without systemd.
     func timerState() -> String?
+    /// Which program provides the Secret Service on the session bus.
+    func secretServiceProvider() -> SecretServiceProvider
 }
 
 /// One line of `doctor`'s report.
@@ -152,7 +154,9 @@ public struct Doctor: Sendable {
         do { items = try credentials.allCredentials() } catch {
             return [DoctorFinding(.fail, "keyring", error.description)]
         }
-        var findings = [DoctorFinding(.ok, "keyring", "Secret Service reachable and unlocked; \(items.count) PAT(s) stored")]
+        let provider = probe.secretServiceProvider()
+        let service = provider == .unknown ? "Secret Service" : "Secret Service (\(provider.name))"
+        var findings = [DoctorFinding(.ok, "keyring", "\(service) reachable and unlocked; \(items.count) PAT(s) stored")]
         findings.append(signInFinding())
         let now = clock.now()
         for row in PATStatus.rows(items, settings: refreshSettings, now: now) where row.usedByGit || row.daysLeft.map({ $0 < 0 }) == true {
