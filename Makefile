@@ -8,16 +8,23 @@ SYSTEMDUSERDIR ?= $(PREFIX)/lib/systemd/user
 DESTDIR ?=
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build: libsecret and glib headers. Tests, demo and benchmark: a headless Secret Service
-# (gnome-keyring, dbus), secret-tool, git, python3 for the test git server, strace for the
-# suite-wide leak scan, hyperfine and python3-pip (Git Credential Manager) for the benchmark.
-APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring libsecret-tools dbus \
-	git python3 python3-gi gir1.2-glib-2.0 strace hyperfine python3-pip groff-base debhelper lintian man-db
+# Build: libsecret and glib headers. Tests, demo and benchmark: the three Secret Services
+# Linux desktops run, headless (gnome-keyring; KeePassXC; kwalletd5, with the QCA plugins its
+# encrypted sessions need), dbus, secret-tool, git, python3 for the test git server, strace
+# for the suite-wide leak scan, hyperfine and python3-pip (Git Credential Manager) for the
+# benchmark.
+APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring keepassxc libkf5wallet-bin \
+	libqca-qt5-2-plugins libsecret-tools dbus git python3 python3-gi gir1.2-glib-2.0 strace hyperfine \
+	python3-pip groff-base debhelper lintian man-db
 RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
-# The suite normally takes 3 to 4 minutes; past this many seconds it is stopped, naming the
+# The suite normally takes 5 to 7 minutes; past this many seconds it is stopped, naming the
 # tests that had not finished (Tests/Support/supervise.py).
 TEST_DEADLINE ?= 1200
+# The keyring matrix: the suites run against every Secret Service in KEYRING_SERVICES
+# (Tests/Support/run-tests.sh); a service that cannot start, or a test skipped, fails it.
+KEYRING_MATRIX := SecretServiceStoreTests|KeyringFailureTests|ReplaceRaceTests|RefreshTokenStoreTests|KeyringHelperTests|GitCloneTests|SecretServiceMatrixTests
+KEYRING_SERVICES := gnome-keyring keepassxc kwallet
 
 .PHONY: help deps build release helper emulator completions install uninstall install-check deb deb-check deb-install-check fuzz test demo bench clean
 
@@ -28,10 +35,10 @@ help:
 	@echo "make install  install into \$$(DESTDIR)\$$(PREFIX) (default /usr/local): binaries, man page, completions, systemd units"
 	@echo "make uninstall  remove what make install installed"
 	@echo "make deb     a Debian package in .build/deb (debhelper), checked by lintian"
-	@echo "make test     all tests, inside a private D-Bus session with a throwaway keyring (TEST_DEADLINE seconds at most)"
+	@echo "make test     all tests in private D-Bus sessions with throwaway keyrings; the keyring matrix against gnome-keyring, KeePassXC and KWallet (TEST_DEADLINE seconds at most)"
 	@echo "make demo     demo against the emulator: login, pat create, silent clone and push, list, revoke"
 	@echo "make fuzz     libFuzzer on the protocol parser, the PAT API JSON and D-Bus replies (FUZZ_SECONDS each, default 300)"
-	@echo "make bench    get/fill/store/erase against git's C libsecret helper and GCM; refresh over 200 PATs; daemon RSS"
+	@echo "make bench    get/fill against git's C libsecret helper on gnome-keyring, KeePassXC and KWallet; store/erase and GCM on gnome-keyring; refresh over 200 PATs; daemon RSS"
 
 deps:
 	$(SUDO) apt-get update
@@ -49,8 +56,8 @@ helper:
 
 test:
 	$(SWIFT) build --build-tests
-	$(KEYRING) --notifications Tests/Support/leak-watch.sh Tests/Support/supervise.py $(TEST_DEADLINE) \
-		$(SWIFT) test --skip-build
+	Tests/Support/leak-watch.sh Tests/Support/supervise.py $(TEST_DEADLINE) \
+		Tests/Support/run-tests.sh '$(KEYRING_MATRIX)' $(KEYRING_SERVICES)
 	$(MAKE) install-check deb-check
 	$(MAKE) fuzz FUZZ_SECONDS=15
 	if [ "$$CI" = true ]; then $(MAKE) deb-install-check; else echo "make test: dpkg -i of the package runs in CI only (make deb-install-check)"; fi
@@ -144,7 +151,7 @@ demo: release emulator
 	$(KEYRING) Tests/Support/demo.sh .build/release
 
 bench: release emulator
-	Benchmarks/bench.sh .build/release/git-credential-azdo
+	for service in $(KEYRING_SERVICES); do Benchmarks/bench.sh --service $$service .build/release/git-credential-azdo || exit 1; done
 	Benchmarks/refresh-bench.sh .build/release
 
 clean:

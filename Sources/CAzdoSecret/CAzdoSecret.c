@@ -127,22 +127,34 @@ static int unlock_targets(const SearchResult *result, char ***paths, size_t *cou
 
 // Unlocks what `result` found locked, then searches again through libsecret: KeePassXC
 // grants access per D-Bus connection, so the search must use the connection that unlocked.
+// kwalletd5 answers several clients unlocking at once (six new helper processes) with
+// prompts that vanish ("No such object path .../prompt/p2") or unlock nothing while
+// another client's unlock opens the wallet, and a search can still find everything locked
+// after an unlock that succeeded: each is tried again, three times in all.
 static CAzdoSecretStatus unlock_and_search(const char *schema, const CAzdoSecretAttribute *query,
                                           size_t query_count, int load, int timeout_ms, int prompt_ms,
                                           SearchResult *result, CAzdoSecretError *error) {
-    char **paths = NULL;
-    size_t count = 0;
-    CAzdoSecretStatus status = unlock_targets(result, &paths, &count) == 0
-                                   ? libsecret_unlock(paths, count, timeout_ms, prompt_ms, error)
-                                   : azdo_fail(error, CAZDO_SECRET_FAILED, "out of memory");
-    for (size_t i = 0; i < count; i++) {
-        free(paths[i]);
+    CAzdoSecretStatus status = CAZDO_SECRET_OK;
+    for (int attempt = 0; attempt < 3 && status == CAZDO_SECRET_OK && wants_unlock(CAZDO_SECRET_UNLOCK, result);
+         attempt++) {
+        char **paths = NULL;
+        size_t count = 0;
+        status = unlock_targets(result, &paths, &count) == 0
+                     ? libsecret_unlock(paths, count, timeout_ms, prompt_ms, error)
+                     : azdo_fail(error, CAZDO_SECRET_FAILED, "out of memory");
+        for (size_t i = 0; i < count; i++) {
+            free(paths[i]);
+        }
+        free(paths);
+        if (status == CAZDO_SECRET_NO_SUCH_OBJECT || status == CAZDO_SECRET_LOCKED) {
+            CAzdoSecret_error_clear(error);
+            status = CAZDO_SECRET_OK;
+        }
+        if (status == CAZDO_SECRET_OK) {
+            status = search_through_libsecret(schema, query, query_count, load, timeout_ms, result, error);
+        }
     }
-    free(paths);
-    if (status != CAZDO_SECRET_OK) {
-        return status;
-    }
-    return search_through_libsecret(schema, query, query_count, load, timeout_ms, result, error);
+    return status;
 }
 
 // The wire client's search, run again when it raced; `*fall_back` when libsecret is to

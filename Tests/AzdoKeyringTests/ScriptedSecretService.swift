@@ -21,6 +21,8 @@ final class ScriptedSecretService: SecretServiceCalls {
         var personMilliseconds = 10_000
         /// Failures for the next `search` calls, in order.
         var searchFailures: [SecretServiceFailure] = []
+        /// Failures for the next `unlockCollection` calls, in order (the collection stays locked).
+        var unlockFailures: [SecretServiceFailure] = []
         /// Failures for the next `create` calls, in order; each may first store the item
         /// with this secret (a store that happened although its answer said otherwise).
         var createFailures: [(SecretServiceFailure, storedSecret: String?)] = []
@@ -120,6 +122,7 @@ final class ScriptedSecretService: SecretServiceCalls {
         state.withLock { state in
             state.calls.append("unlock")
             state.promptWaits.append(promptMilliseconds)
+            if !state.unlockFailures.isEmpty { return .failure(state.unlockFailures.removeFirst()) }
             guard state.promptsComplete else {
                 return .failure(SecretServiceFailure(.promptUnanswered, "nobody answered"))
             }

@@ -79,6 +79,27 @@ struct SecretServiceStoreRulesTests {
         #expect(service.items.count == 1)
     }
 
+    @Test("an unlock whose prompt vanished or unlocked nothing (kwalletd5 with clients unlocking at once) is tried again")
+    func unlockRaceIsRetried() throws {
+        let service = ScriptedSecretService(provider: .kWallet)
+        service.state.withLock {
+            $0.collectionLocked = true
+            $0.unlockFailures = [
+                SecretServiceFailure(.noSuchObject, "No such object path '/org/freedesktop/secrets/prompt/p2'"),
+                SecretServiceFailure(.locked, "the Secret Service unlocked nothing"),
+            ]
+        }
+        try store(service).add(pat("pat-1"))
+        #expect(service.calls == ["create", "unlock", "create", "unlock", "create", "unlock", "create"])
+        #expect(service.items.count == 1)
+
+        service.state.withLock {
+            $0.collectionLocked = true
+            $0.unlockFailures = Array(repeating: SecretServiceFailure(.locked, "unlocked nothing"), count: 5)
+        }
+        #expect(throws: KeyringError.locked(.kWallet)) { try store(service).add(pat("pat-2")) }
+    }
+
     @Test("with unlock prompts off, a locked collection is reported locked and nobody is asked")
     func promptsOff() {
         let service = ScriptedSecretService(provider: .gnomeKeyring)

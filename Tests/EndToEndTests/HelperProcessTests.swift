@@ -44,15 +44,15 @@ struct HelperProcessTests {
         }
     }
 
-    @Test("a get that finds no PAT asks GDBus whether the keyring is locked (gio, never libsecret); a store loads libsecret", .privateKeyring)
+    @Test("a get that finds no PAT checks the lock with the fast client (no gio, no libsecret); a store loads libsecret", .privateKeyring)
     func keyringCallsLoadWhatTheyNeed() throws {
         let organization = "loads-\(UInt32.random(in: 0...UInt32.max))"
         let (getLoaded, get) = try loadedLibraries(
             ["get"], input: "protocol=https\nhost=dev.azure.com\npath=\(organization)/p/_git/r\n\n")
         #expect(get.status == 0)
         #expect(get.standardOutput.isEmpty)
-        #expect(getLoaded.contains("libgio-2.0.so.0"))
-        #expect(!getLoaded.contains("libsecret-1.so.0"))
+        #expect(!getLoaded.isEmpty, "LD_DEBUG=files listed nothing: \(get.standardError)")
+        #expect(getLoaded.isDisjoint(with: ["libgio-2.0.so.0", "libsecret-1.so.0"]), "\(getLoaded)")
 
         let (storeLoaded, store) = try loadedLibraries(
             ["store"], input: "protocol=https\nhost=dev.azure.com\npath=\(organization)/p/_git/r\nusername=u\npassword=p\n\n")

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# run-tests.sh MATRIX SERVICE...: the whole test suite (built already), as `make test` runs it
+# under leak-watch.sh and supervise.py.
+#   1. Every test but the keyring matrix, in a private session with gnome-keyring and the
+#      stand-in notification server (keyring-session.sh --notifications).
+#   2. The keyring matrix (MATRIX: an extended regular expression over test names) once per
+#      SERVICE (gnome-keyring, keepassxc, kwallet), each in its own private session.
+# A service whose session cannot start fails the run (keyring-session.sh exits 90-99), and
+# so does a matrix run that ran fewer tests than the matrix lists or skipped one: no service
+# can silently drop out. Exit status: 0 when every part passed, else 1.
+set -u
+[ $# -ge 2 ] || { echo "usage: run-tests.sh MATRIX SERVICE..." >&2; exit 2; }
+matrix=$1
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+session=$here/keyring-session.sh
+log=$(mktemp "${TMPDIR:-/tmp}/azdo-run-tests.XXXXXX") || exit 2
+trap 'rm -f "$log"' EXIT
+failed=0
+
+expected=$(swift test list --skip-build 2>/dev/null | grep -cE "$matrix")
+if [ "$expected" -eq 0 ]; then
+  echo "run-tests: the keyring matrix '$matrix' matches no test" >&2
+  exit 1
+fi
+
+echo "run-tests: every test but the keyring matrix, against gnome-keyring" >&2
+"$session" --service gnome-keyring --notifications swift test --skip-build --skip "$matrix" || failed=1
+
+for service in "$@"; do
+  echo "run-tests: the keyring matrix ($expected tests) against $service" >&2
+  "$session" --service "$service" swift test --skip-build --filter "$matrix" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  ran=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .*/\1/p' "$log" | tail -n1)
+  skipped=$(grep -c ' skipped' "$log")
+  if [ "$status" -ne 0 ] || [ "${ran:-0}" -ne "$expected" ] || [ "$skipped" -ne 0 ]; then
+    echo "run-tests: FAIL keyring matrix on $service: exit $status, ran ${ran:-0} of $expected tests, $skipped skipped" >&2
+    failed=1
+  else
+    echo "run-tests: keyring matrix on $service: all $expected tests passed" >&2
+  fi
+done
+exit "$failed"
