@@ -23,6 +23,33 @@ static void wipe(void *data, size_t length) {
     }
 }
 
+// Grows `*data` (holding `length` bytes) to a capacity of at least `wanted`, doubling from
+// 256; the old bytes are wiped, since they may hold a secret. 0, or -1 when it failed.
+static int grow(uint8_t **data, size_t length, size_t *capacity, size_t wanted) {
+    if (wanted <= *capacity) {
+        return 0;
+    }
+    if (wanted > SIZE_MAX / 2) {
+        return -1;
+    }
+    size_t grown_capacity = *capacity ? *capacity : 256;
+    while (grown_capacity < wanted) {
+        grown_capacity *= 2;
+    }
+    uint8_t *grown = malloc(grown_capacity);
+    if (grown == NULL) {
+        return -1;
+    }
+    if (*data != NULL) {
+        memcpy(grown, *data, length);
+        wipe(*data, *capacity);
+        free(*data);
+    }
+    *data = grown;
+    *capacity = grown_capacity;
+    return 0;
+}
+
 // ---------------------------------------------------------------------------------------
 // Writing
 
@@ -36,27 +63,10 @@ static void put(WireBuffer *buffer, const void *bytes, size_t count) {
     if (buffer->failed) {
         return;
     }
-    if (count > SIZE_MAX / 2 - buffer->length) {
+    if (count > SIZE_MAX / 2 - buffer->length ||
+        grow(&buffer->data, buffer->length, &buffer->capacity, buffer->length + count) != 0) {
         buffer->failed = 1;
         return;
-    }
-    if (buffer->length + count > buffer->capacity) {
-        size_t capacity = buffer->capacity ? buffer->capacity : 256;
-        while (capacity < buffer->length + count) {
-            capacity *= 2;
-        }
-        uint8_t *grown = malloc(capacity);
-        if (grown == NULL) {
-            buffer->failed = 1;
-            return;
-        }
-        if (buffer->data != NULL) {
-            memcpy(grown, buffer->data, buffer->length);
-            wipe(buffer->data, buffer->capacity);
-            free(buffer->data);
-        }
-        buffer->data = grown;
-        buffer->capacity = capacity;
     }
     if (count > 0) {
         memcpy(buffer->data + buffer->length, bytes, count);
@@ -430,28 +440,10 @@ WireCursor wire_body(const WireMessage *message) {
 // Framing
 
 int wire_input_reserve(WireInput *input, size_t wanted) {
-    if (wanted <= input->capacity) {
-        return 0;
-    }
     if (wanted > WIRE_MAX_MESSAGE + 4096) {
         return -1;
     }
-    size_t capacity = input->capacity ? input->capacity : 4096;
-    while (capacity < wanted) {
-        capacity *= 2;
-    }
-    uint8_t *grown = malloc(capacity);
-    if (grown == NULL) {
-        return -1;
-    }
-    if (input->data != NULL) {
-        memcpy(grown, input->data, input->length);
-        wipe(input->data, input->capacity);
-        free(input->data);
-    }
-    input->data = grown;
-    input->capacity = capacity;
-    return 0;
+    return grow(&input->data, input->length, &input->capacity, wanted);
 }
 
 int wire_input_next(WireInput *input, WireMessage *message, size_t *wanted) {
