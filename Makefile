@@ -23,7 +23,7 @@ KEYRING := Tests/Support/keyring-session.sh
 TEST_DEADLINE ?= 1200
 # The keyring matrix: the suites run against every Secret Service in KEYRING_SERVICES
 # (Tests/Support/run-tests.sh); a service that cannot start, or a test skipped, fails it.
-KEYRING_MATRIX := SecretServiceStoreTests|KeyringFailureTests|ReplaceRaceTests|RefreshTokenStoreTests|KeyringHelperTests|GitCloneTests|SecretServiceMatrixTests
+KEYRING_MATRIX := SecretServiceStoreTests|KeyringFailureTests|ReplaceRaceTests|RefreshTokenStoreTests|KeyringHelperTests|GitCloneTests|SecretServiceMatrixTests|LifecycleCLITests/fullLifecycle|RefresherCLITests/rotation\(
 KEYRING_SERVICES := gnome-keyring keepassxc kwallet
 
 .PHONY: help deps build release helper emulator completions install uninstall install-check deb deb-check deb-install-check fuzz test demo bench clean

@@ -4,7 +4,8 @@
 #   1. Every test but the keyring matrix, in a private session with gnome-keyring and the
 #      stand-in notification server (keyring-session.sh --notifications).
 #   2. The keyring matrix (MATRIX: an extended regular expression over test names) once per
-#      SERVICE (gnome-keyring, keepassxc, kwallet), each in its own private session.
+#      SERVICE (gnome-keyring, keepassxc, kwallet), each in its own private session (with
+#      the notification server too: the refresher's tests want it).
 # A service whose session cannot start fails the run (keyring-session.sh exits 90-99), and
 # so does a matrix run that ran fewer tests than the matrix lists or skipped one: no service
 # can silently drop out. Exit status: 0 when every part passed, else 1.
@@ -29,7 +30,7 @@ echo "run-tests: every test but the keyring matrix, against gnome-keyring" >&2
 
 for service in "$@"; do
   echo "run-tests: the keyring matrix ($expected tests) against $service" >&2
-  "$session" --service "$service" swift test --skip-build --filter "$matrix" 2>&1 | tee "$log"
+  "$session" --service "$service" --notifications swift test --skip-build --filter "$matrix" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   ran=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .*/\1/p' "$log" | tail -n1)
   skipped=$(grep -c ' skipped' "$log")
