@@ -57,7 +57,7 @@ helper:
 test:
 	$(SWIFT) build --build-tests
 	Tests/Support/leak-watch.sh Tests/Support/supervise.py $(TEST_DEADLINE) \
-		Tests/Support/run-tests.sh '$(KEYRING_MATRIX)' $(KEYRING_SERVICES)
+		Tests/Support/run-tests.sh .build/debug/git-credential-azdoPackageTests.xctest '$(KEYRING_MATRIX)' $(KEYRING_SERVICES)
 	$(MAKE) install-check deb-check
 	$(MAKE) fuzz FUZZ_SECONDS=15
 	if [ "$$CI" = true ]; then $(MAKE) deb-install-check; else echo "make test: dpkg -i of the package runs in CI only (make deb-install-check)"; fi

@@ -124,7 +124,8 @@ public struct SecretServiceStore: CredentialStore {
     private func searchHeldForUnlock(
         _ query: [String: String], loadSecrets: Bool, schema: String?, timeout: KeyringError
     ) throws(KeyringError) -> [SecretServiceItem] {
-        guard case .success(true) = calls.collectionLocked(timeoutMilliseconds: timeoutMilliseconds) else {
+        // A service that holds a search answers this at once; a hung one adds at most a second.
+        guard case .success(true) = calls.collectionLocked(timeoutMilliseconds: min(timeoutMilliseconds, 1_000)) else {
             throw timeout
         }
         let policy = prompts.policy

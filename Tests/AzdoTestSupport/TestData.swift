@@ -24,3 +24,9 @@ public struct SplitMix64: RandomNumberGenerator {
 public func uniqueOrganization(_ label: String) -> String {
     "\(label)-\(UUID().uuidString.prefix(8).lowercased())"
 }
+
+/// git's credential request for a repository of `organization` on dev.azure.com, with
+/// `extra` lines (`username=…\npassword=…\n`), ended by the blank line.
+public func credentialRequest(_ organization: String, _ extra: String = "") -> String {
+    "protocol=https\nhost=dev.azure.com\npath=\(organization)/p/_git/r\n\(extra)\n"
+}

@@ -9,9 +9,7 @@ import Testing
 struct KeyringHelperTests {
     let store = SecretServiceStore(timeoutMilliseconds: 5_000)
 
-    func input(_ organization: String, _ extra: String = "") -> String {
-        "protocol=https\nhost=dev.azure.com\npath=\(organization)/p/_git/r\n\(extra)\n"
-    }
+    func input(_ organization: String, _ extra: String = "") -> String { credentialRequest(organization, extra) }
 
     @Test("an expired PAT is never returned; stderr names the organization and the date")
     func expiredIsNeverReturned() throws {

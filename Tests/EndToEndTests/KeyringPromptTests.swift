@@ -9,9 +9,7 @@ import Testing
 /// a throwaway session of that service, through the built helper.
 @Suite("Keyring prompts: KeePassXC's defaults and KWallet after login")
 struct KeyringPromptTests {
-    func input(_ extra: String = "") -> String {
-        "protocol=https\nhost=dev.azure.com\npath=contoso/p/_git/r\n\(extra)\n"
-    }
+    func input(_ extra: String = "") -> String { credentialRequest("contoso", extra) }
 
     /// Runs `helper store` for PAT-1, then `get` and `erase` as new processes, each timed; then
     /// lists the database's entries with keepassxc-cli (password "pw"). Prints, per step:

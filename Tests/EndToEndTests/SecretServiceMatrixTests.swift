@@ -13,9 +13,7 @@ struct SecretServiceMatrixTests {
     let service = KeyringSession.service
     let store = SecretServiceStore(timeoutMilliseconds: 10_000)
 
-    func input(_ organization: String, _ extra: String = "") -> String {
-        "protocol=https\nhost=dev.azure.com\npath=\(organization)/p/_git/r\n\(extra)\n"
-    }
+    func input(_ organization: String, _ extra: String = "") -> String { credentialRequest(organization, extra) }
 
     @Test("store, get, a replacing store, erase: through the built helper, with nothing on stderr")
     func storeGetReplaceErase() throws {

@@ -25,7 +25,8 @@
 #                  but is locked; its items are listed as locked; Unlock returns a prompt whose
 #                  Prompt("") completes at once with dismissed=true.
 #   keepassxc      the database DIR/Passwords.kdbx (password "pw", KDF tuned to 100 ms), its
-#                  root group exposed as collection "Passwords", unlocked. --locked: locked
+#                  root group exposed as collection "Passwords", unlocked; saved after every
+#                  change only with --data. --locked: locked
 #                  with `keepassxc --lock`; SearchItems then lists no items at all (with
 #                  --prompts it does not answer), and Unlock's prompt never completes (an
 #                  invisible dialog) until Dismiss(). With --prompts, items another D-Bus
@@ -60,9 +61,9 @@
 #   the keyring with a throwaway unlocked daemon, then starts one without --unlock.
 # - KeePassXC exposes only the group named by the database's custom data
 #   FDO_SECRETS_EXPOSED_GROUP, which only an XML import (keepassxc-cli import) can set.
-# - KeePassXC drops a SIGTERM that arrives while it saves (it saves after every change), and
-#   a lock waits for the save: so it is locked before it is stopped. Every stop is bounded
-#   anyway: TERM, up to 2 s, KILL, then reaped.
+# - KeePassXC drops a SIGTERM that arrives while it saves, and a lock waits for the save:
+#   so with --data (the only case it saves, see keepassxc_config) it is locked before it is
+#   stopped. Every stop is bounded anyway: TERM, up to 2 s, KILL, then reaped.
 # - `keepassxc --lock` finds the running instance through the lock file and socket in TMPDIR,
 #   so it runs in the daemon's environment.
 # - kwalletd5 exposes no collection after the login that creates the wallet; a new wallet
@@ -82,8 +83,9 @@
 #   Prompt("") completes them without a dialog. CreateItem(replace=true) over an item
 #   another connection created never completes (KeePassXC bug #9255, fixed in 2.7.6).
 #   Item.Delete moves the entry to the database's recycle bin.
-# - KeePassXC 2.7.4 can crash (SIGSEGV) under a burst of CreateItem calls: it did after
-#   53-147 calls in a row without pauses, not with 200 ms between calls.
+# - KeePassXC 2.7.4 saving after every change (its default) can crash (SIGSEGV) under a
+#   burst of CreateItem calls: it did after 53-147 calls in a row without pauses, not with
+#   200 ms between calls, nor with saving off (400 in a row).
 # - Bash reports on stderr a daemon that dies of a signal (a test's SIGKILL, a crash).
 set -u
 
