@@ -19,9 +19,9 @@ public struct KeyringPromptPolicy: Sendable, Equatable {
     public static let timeoutKey = "azdo.keyringPromptTimeout"
     /// The seconds a person gets by default.
     public static let defaultPersonSeconds = 60
-    /// The bound for prompts without a display: those that need nobody finish within a
-    /// few milliseconds; KeePassXC saves its database first, a second with its default
-    /// key derivation.
+    /// The bound for prompts without a display. Those that need nobody finished here in 1
+    /// to 7 ms (KeePassXC's for storing and deleting) and 0.4 to 30 ms (kwalletd5's unlock);
+    /// the rest is room for a busy machine.
     public static let headlessWaitMilliseconds = 3_000
 
     /// Milliseconds an unlock (or access) prompt may wait; 0 means it is never shown.
