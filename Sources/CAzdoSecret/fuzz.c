@@ -6,34 +6,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-// Every reader of the client's replies, on one message; the number that accepted it.
-static int read_all(const WireMessage *message) {
-    int parsed = 0;
+// The client's readers of a reply, by name (as CAzdoSecret_wire_reads takes them).
+static const char *const readers[] = {"search", "attributes", "secrets", "session", "object", "string", "u32", "boolean"};
+
+// One reader on `message`: 1 accepted, 0 not, -1 no such reader. What it copies out is freed.
+static int read_one(const char *reader, const WireMessage *message) {
     char path[] = "/org/freedesktop/secrets/collection/login/1";
     CAzdoSecretItem item = {.path = path};
-    parsed += wire_read_attributes(message, &item) == WIRE_READ_OK;
-    parsed += wire_read_secrets(message, &item, 1) == WIRE_READ_OK;
+    const char *text = NULL;
+    uint32_t number = 0;
+    int flag = 0;
+    WireRead read = WIRE_READ_UNEXPECTED;
+    if (strcmp(reader, "search") == 0) {
+        char **unlocked = NULL, **locked = NULL;
+        size_t unlocked_count = 0, locked_count = 0;
+        read = wire_read_search(message, &unlocked, &unlocked_count, &locked, &locked_count);
+        wire_free_paths(unlocked, unlocked_count);
+        wire_free_paths(locked, locked_count);
+    } else if (strcmp(reader, "attributes") == 0) {
+        read = wire_read_attributes(message, &item);
+    } else if (strcmp(reader, "secrets") == 0) {
+        read = wire_read_secrets(message, &item, 1);
+    } else if (strcmp(reader, "session") == 0) {
+        read = wire_read_session(message, &text);
+    } else if (strcmp(reader, "object") == 0) {
+        read = wire_read_object(message, &text);
+    } else if (strcmp(reader, "string") == 0) {
+        read = wire_read_string(message, &text);
+    } else if (strcmp(reader, "u32") == 0) {
+        read = wire_read_u32(message, &number);
+    } else if (strcmp(reader, "boolean") == 0) {
+        read = wire_read_boolean(message, &flag);
+    } else {
+        return -1;
+    }
     for (size_t i = 0; i < item.attribute_count; i++) {
         free((void *)item.attributes[i].name);
         free((void *)item.attributes[i].value);
     }
     free(item.attributes);
-    free(item.secret);
-    char **unlocked = NULL, **locked = NULL;
-    size_t unlocked_count = 0, locked_count = 0;
-    parsed += wire_read_search(message, &unlocked, &unlocked_count, &locked, &locked_count) == WIRE_READ_OK;
-    wire_free_paths(unlocked, unlocked_count);
-    wire_free_paths(locked, locked_count);
-    const char *text = NULL;
-    uint32_t number = 0;
-    int flag = 0;
-    parsed += wire_read_session(message, &text) == WIRE_READ_OK;
-    parsed += wire_read_object(message, &text) == WIRE_READ_OK;
-    parsed += wire_read_string(message, &text) == WIRE_READ_OK;
-    parsed += wire_read_u32(message, &number) == WIRE_READ_OK;
-    parsed += wire_read_boolean(message, &flag) == WIRE_READ_OK;
+    if (item.secret != NULL) {
+        explicit_bzero(item.secret, item.secret_length);
+        free(item.secret);
+    }
+    return read == WIRE_READ_OK;
+}
+
+// Every reader of the client's replies, on one message, then its body skipped value by
+// value as its own signature says; the number of reads that accepted it.
+static int read_all(const WireMessage *message) {
+    int parsed = 0;
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        parsed += read_one(readers[i], message);
+    }
     parsed += wire_error_text(message) != NULL;
-    // The body as its own signature says, value by value.
     WireCursor cursor = wire_body(message);
     const char *signature = message->signature;
     while (*signature != '\0' && wire_skip_value(&cursor, &signature) == 0) {
@@ -91,46 +117,5 @@ int CAzdoSecret_wire_reads(const char *reader, const unsigned char *bytes, size_
     if (wire_message_length(bytes, length) != length || wire_parse_message(bytes, length, &message) != 0) {
         return 0;
     }
-    if (message.type != WIRE_METHOD_RETURN) {
-        return 0;
-    }
-    char path[] = "/org/freedesktop/secrets/collection/login/1";
-    CAzdoSecretItem item = {.path = path};
-    const char *text = NULL;
-    uint32_t number = 0;
-    int flag = 0;
-    WireRead read = WIRE_READ_UNEXPECTED;
-    if (strcmp(reader, "search") == 0) {
-        char **unlocked = NULL, **locked = NULL;
-        size_t unlocked_count = 0, locked_count = 0;
-        read = wire_read_search(&message, &unlocked, &unlocked_count, &locked, &locked_count);
-        wire_free_paths(unlocked, unlocked_count);
-        wire_free_paths(locked, locked_count);
-    } else if (strcmp(reader, "attributes") == 0) {
-        read = wire_read_attributes(&message, &item);
-    } else if (strcmp(reader, "secrets") == 0) {
-        read = wire_read_secrets(&message, &item, 1);
-    } else if (strcmp(reader, "session") == 0) {
-        read = wire_read_session(&message, &text);
-    } else if (strcmp(reader, "object") == 0) {
-        read = wire_read_object(&message, &text);
-    } else if (strcmp(reader, "string") == 0) {
-        read = wire_read_string(&message, &text);
-    } else if (strcmp(reader, "u32") == 0) {
-        read = wire_read_u32(&message, &number);
-    } else if (strcmp(reader, "boolean") == 0) {
-        read = wire_read_boolean(&message, &flag);
-    } else {
-        return -1;
-    }
-    for (size_t i = 0; i < item.attribute_count; i++) {
-        free((void *)item.attributes[i].name);
-        free((void *)item.attributes[i].value);
-    }
-    free(item.attributes);
-    if (item.secret != NULL) {
-        explicit_bzero(item.secret, item.secret_length);
-        free(item.secret);
-    }
-    return read == WIRE_READ_OK;
+    return message.type == WIRE_METHOD_RETURN ? read_one(reader, &message) : 0;
 }
