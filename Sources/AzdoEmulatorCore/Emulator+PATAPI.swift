@@ -5,12 +5,17 @@ extension Emulator {
     /// The PAT Lifecycle Management API for `organization`.
     func patAPI(_ request: HTTPRequest, organization: String, query: [String: String]) -> EmulatorReply {
         guard isSignedIn(request) else { return EmulatorReply(response: .signInPage, delaySeconds: 0) }
-        let fault = withState { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
+        let fault = withState { state -> EmulatorFault? in
+            guard let index = state.faults.firstIndex(where: { $0.method.map { $0 == request.method } ?? true }) else {
+                return nil
+            }
+            return state.faults.remove(at: index).fault
+        }
         if fault == .reset { return EmulatorReply(response: HTTPResponse(status: 0), delaySeconds: 0, resetConnection: true) }
         let delay = if case .slow(let seconds) = fault { seconds } else { 0 }
         let answer = fault.flatMap { response(for: $0, organization: organization, request: request) }
             ?? patOperation(request, organization: organization, query: query)
-        return EmulatorReply(response: answer, delaySeconds: delay)
+        return EmulatorReply(response: answer, delaySeconds: delay, resetConnection: fault == .resetAfterProcessing)
     }
 
     private func patOperation(_ request: HTTPRequest, organization: String, query: [String: String]) -> HTTPResponse {
@@ -77,7 +82,7 @@ extension Emulator {
                 "typeKey": .string("UnauthorizedRequestException"), "errorCode": .int(0), "eventId": .int(3000),
             ]))
         case .tokenError(let code): return Self.failure(code, "Injected \(code).")
-        case .slow, .reset: return nil
+        case .slow, .reset, .resetAfterProcessing: return nil
         }
     }
 
@@ -98,7 +103,7 @@ extension Emulator {
         func date(_ seconds: Int64) -> JSONValue { .string(style.format(Date(timeIntervalSince1970: Double(seconds)))) }
         return .object([
             "authorizationId": .string(id), "displayName": .string(pat.displayName), "scope": .string(pat.scope),
-            "targetAccounts": .array([.string("7d1f0c2e-0000-0000-0000-000000000000")]),
+            "targetAccounts": pat.allOrgs ? .null : .array([.string("7d1f0c2e-0000-0000-0000-000000000000")]),
             "validFrom": date(pat.validFrom), "validTo": date(pat.validTo),
             "token": includeToken ? .string(pat.token) : .null,
         ])
@@ -145,6 +150,7 @@ extension Emulator {
         var displayName: String?
         var scope: String?
         var validTo: String?
+        var allOrgs: Bool?
     }
 
     private func parseDate(_ text: String?) -> Int64? {
@@ -177,37 +183,48 @@ extension Emulator {
         let id = Self.uuid()
         let pat = EmulatorState.PAT(
             organization: organization, displayName: name, scope: scope, validFrom: time, validTo: clamped,
-            token: Random.token(length: 84))
+            token: Random.token(length: 84), allOrgs: request.allOrgs ?? false)
         withState { $0.pats[id] = pat }
         recordIssued([pat.token])
         return Self.tokenResult(describe(id, pat, includeToken: true))
     }
 
+    /// An update must carry all five fields of `PatTokenUpdateRequest`: the contract does not
+    /// say a missing one is left alone, so a client that leaves one out is refused here.
     private func update(organization: String, body: Data?) -> HTTPResponse {
-        guard let body, let request = try? JSONDecoder().decode(UpdateBody.self, from: body),
-            let id = request.authorizationId
-        else { return .json(400, #"{"message":"The request body is not valid JSON.","eventId":3000}"#) }
+        guard let body, let request = try? JSONDecoder().decode(UpdateBody.self, from: body) else {
+            return .json(400, #"{"message":"The request body is not valid JSON.","eventId":3000}"#)
+        }
+        guard let id = request.authorizationId, let name = request.displayName, let scope = request.scope,
+            let validToText = request.validTo, let allOrgs = request.allOrgs
+        else {
+            return .json(400, Self.object([
+                "message": .string(
+                    "An update needs authorizationId, displayName, scope, validTo and allOrgs."),
+                "typeKey": .string("InvalidArgumentValueException"), "errorCode": .int(0), "eventId": .int(3000),
+            ]))
+        }
         let time = currentTime
         let policy = withState { $0.policy }
         guard var pat = withState({ $0.pats[id] }), pat.organization == organization, !pat.revoked else {
             return Self.failure("authorizationNotFound", "The authorization was not found.")
         }
-        if let text = request.validTo {
+        guard let validTo = parseDate(validToText) else {
+            return Self.failure("invalidValidTo", "validTo must be a future date.")
+        }
+        if validTo != pat.validTo {
             guard pat.validTo > time else {
                 return Self.failure("expiredPatCannotBeExtended", "An expired PAT cannot be extended.")
             }
-            guard let validTo = parseDate(text), validTo > time else {
-                return Self.failure("invalidValidTo", "validTo must be a future date.")
-            }
+            guard validTo > time else { return Self.failure("invalidValidTo", "validTo must be a future date.") }
             pat.validTo = min(validTo, pat.validFrom + Int64(policy.maximumLifespanDays) * 86_400)
         }
-        if let scope = request.scope {
-            if policy.forbidFullScope && scope.split(separator: " ").contains("app_token") {
-                return Self.failure("fullScopePatPolicyViolation", "Full-scoped PATs are restricted by policy.")
-            }
-            pat.scope = scope
+        if policy.forbidFullScope && scope.split(separator: " ").contains("app_token") {
+            return Self.failure("fullScopePatPolicyViolation", "Full-scoped PATs are restricted by policy.")
         }
-        if let name = request.displayName { pat.displayName = name }
+        pat.scope = scope
+        pat.displayName = name
+        pat.allOrgs = allOrgs
         let updated = pat
         withState { $0.pats[id] = updated }
         return Self.tokenResult(describe(id, updated, includeToken: false))

@@ -15,7 +15,8 @@ import Synchronization
 /// - control endpoints for tests and the demo, under `/_emulator/`:
 ///   - `POST approve?user_code=…` / `decline?user_code=…`: the person finishing (or refusing)
 ///     the device-code sign-in in a browser;
-///   - `POST fault?kind=…[&count=N]`: the next N PAT API answers fail (see `EmulatorFault`);
+///   - `POST fault?kind=…[&count=N][&method=M]`: the next N PAT API answers (to calls with
+///     HTTP method M, if given) fail (see `EmulatorFault`);
 ///   - `POST policy?max-days=N&forbid-full-scope=BOOL&disable-creation=BOOL`;
 ///   - `POST tenant?org=ORG&tenant=ID`: the organization belongs to that Entra tenant;
 ///   - `POST clock?offset=SECONDS`: the emulator's time runs that far from its clock (PATs
@@ -50,8 +51,11 @@ public final class Emulator: HTTPTransport {
     /// Replaces the organization policy.
     public func setPolicy(_ policy: EmulatorPolicy) { state.withLock { $0.policy = policy } }
 
-    /// Queues faults for the next PAT API responses, one each.
-    public func inject(_ faults: [EmulatorFault]) { state.withLock { $0.faults += faults } }
+    /// Queues faults for the next PAT API responses, one each; with `method`, only for
+    /// calls with that HTTP method (e.g. `POST`: creates), other calls pass them by.
+    public func inject(_ faults: [EmulatorFault], method: String? = nil) {
+        state.withLock { $0.faults += faults.map { ($0, method) } }
+    }
 
     /// Makes `organization` belong to Entra tenant `tenant`.
     public func setTenant(_ tenant: String, organization: String) {
@@ -78,6 +82,13 @@ public final class Emulator: HTTPTransport {
         return state.withLock { state in
             state.pats.filter { $0.value.organization == organization && !$0.value.revoked && $0.value.validTo > time }
                 .map(\.key).sorted()
+        }
+    }
+
+    /// The PATs of `organization` revoked so far.
+    public func revokedPATs(organization: String) -> [String] {
+        state.withLock { state in
+            state.pats.filter { $0.value.organization == organization && $0.value.revoked }.map(\.key).sorted()
         }
     }
 
@@ -154,7 +165,9 @@ public final class Emulator: HTTPTransport {
             guard let fault = EmulatorFault(query: query) else {
                 return .json(400, #"{"message":"unknown fault kind"}"#)
             }
-            inject(Array(repeating: fault, count: min(max(Int(query["count"] ?? "") ?? 1, 1), 100)))
+            inject(
+                Array(repeating: fault, count: min(max(Int(query["count"] ?? "") ?? 1, 1), 100)),
+                method: query["method"]?.uppercased())
             return .json(200, "{}")
         case ("POST", "policy"):
             var policy = EmulatorPolicy()

@@ -19,6 +19,7 @@ struct EmulatorState {
         var validFrom: Int64
         var validTo: Int64
         var token: String
+        var allOrgs = false
         var revoked = false
     }
 
@@ -27,7 +28,7 @@ struct EmulatorState {
     var accessTokens: [String: Int64] = [:]  // access token -> expiry
     var pats: [String: PAT] = [:]  // authorization id -> PAT
     var policy = EmulatorPolicy()
-    var faults: [EmulatorFault] = []
+    var faults: [(fault: EmulatorFault, method: String?)] = []  // method nil: any call
     var tenants: [String: String] = [:]  // organization -> Entra tenant id
     var clockOffset: Int64 = 0
     var issuedSecrets: [String] = []
@@ -69,11 +70,14 @@ public enum EmulatorFault: Sendable, Equatable {
     case slow(seconds: Int)
     /// No answer at all: the connection is closed as soon as the request arrives.
     case reset
+    /// The request is carried out, then the connection is closed without an answer (a
+    /// reply lost on its way back: the client cannot tell whether a create happened).
+    case resetAfterProcessing
 
     /// The fault named by the control endpoint's query: `kind` is `throttle` (with
     /// `retry-after`), `server-error`, `sign-in-page`, `truncated-json`, `malformed-json`,
-    /// `unauthorized`, `forbidden`, `token-error` (with `code`), `slow` (with `seconds`) or
-    /// `reset`.
+    /// `unauthorized`, `forbidden`, `token-error` (with `code`), `slow` (with `seconds`),
+    /// `reset` or `reset-after` (`resetAfterProcessing`).
     public init?(query: [String: String]) {
         switch query["kind"] {
         case "throttle": self = .throttle(retryAfterSeconds: Int(query["retry-after"] ?? "") ?? 1)
@@ -88,6 +92,7 @@ public enum EmulatorFault: Sendable, Equatable {
             self = .tokenError(code)
         case "slow": self = .slow(seconds: Int(query["seconds"] ?? "") ?? 5)
         case "reset": self = .reset
+        case "reset-after": self = .resetAfterProcessing
         default: return nil
         }
     }

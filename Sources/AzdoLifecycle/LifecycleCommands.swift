@@ -8,17 +8,20 @@ public struct LifecycleCommands: Sendable {
     private let transport: any HTTPTransport
     private let credentials: any CredentialStore
     private let refreshTokens: any RefreshTokenStore
+    private let journal: any RotationJournal
     private let clock: any WallClock
     private let sleeper: any RetrySleeper
     private let diagnostics: any DiagnosticSink
     private let progress: any ProgressDisplay
 
-    /// Creates the commands; `progress` shows the wait for a sign-in.
+    /// Creates the commands; `journal` is where creates are written down (the one `refresh`
+    /// reads), `progress` shows the wait for a sign-in.
     public init(
         settings: LifecycleSettings, transport: any HTTPTransport, credentials: any CredentialStore,
-        refreshTokens: any RefreshTokenStore, clock: any WallClock, sleeper: any RetrySleeper,
-        diagnostics: any DiagnosticSink, progress: any ProgressDisplay = NoProgress()
+        refreshTokens: any RefreshTokenStore, journal: any RotationJournal, clock: any WallClock,
+        sleeper: any RetrySleeper, diagnostics: any DiagnosticSink, progress: any ProgressDisplay = NoProgress()
     ) {
+        self.journal = journal
         self.progress = progress
         self.settings = settings
         self.transport = transport
@@ -94,7 +97,7 @@ public struct LifecycleCommands: Sendable {
 
     /// The PAT manager storing under the settings' git server.
     public var manager: PATManager {
-        PATManager(store: credentials, clock: clock, server: settings.gitServer)
+        PATManager(store: credentials, journal: journal, clock: clock, server: settings.gitServer)
     }
 
     /// The importer for PATs made in the web UI, storing under the settings' git server.

@@ -4,9 +4,11 @@ import FoundationEssentials
 /// The PAT Lifecycle Management API of one organization
 /// (`{base}/{organization}/_apis/tokens/pats`), called with a Microsoft Entra access token.
 ///
-/// Transient failures (HTTP 429 and 5xx, time-outs, broken connections) are retried a
-/// bounded number of times with backoff, honouring `Retry-After`; every other failure is
-/// thrown at once as a `PATClientError`.
+/// Transient failures (HTTP 429 and 5xx, time-outs, broken connections) of the idempotent
+/// calls are retried a bounded number of times with backoff, honouring `Retry-After`; every
+/// other failure is thrown at once as a `PATClientError`. A create (POST) is retried only
+/// after a 429, which says it was not carried out: after a time-out, a broken connection or
+/// a 5xx it may have been, so the caller reconciles instead (`PATCreation`).
 public struct PATClient: Sendable {
     /// The API version sent with every call.
     public static let apiVersion = "7.1-preview.1"
@@ -84,18 +86,19 @@ public struct PATClient: Sendable {
         let request = HTTPRequest(
             method: method, url: "\(baseURL)/\(URLQuery.escape(organization))/_apis/tokens/pats?\(parameters)",
             headers: headers, body: body)
+        let idempotent = method != "POST"
         var attempt = 1
         while true {
             let wait: Int
             do {
                 let response = try await transport.send(request)
-                let retryable = response.status == 429 || (500..<600).contains(response.status)
+                let retryable = response.status == 429 || (idempotent && (500..<600).contains(response.status))
                 guard retryable, attempt < maximumAttempts else { return response }
                 let retryAfter = response.headers.first { $0.key.lowercased() == "retry-after" }
                     .flatMap { Int($0.value) }
                 wait = min(retryAfter ?? backoff(attempt), 60)
             } catch {
-                guard attempt < maximumAttempts else { throw .transport(error, attempts: attempt) }
+                guard idempotent, attempt < maximumAttempts else { throw .transport(error, attempts: attempt) }
                 wait = backoff(attempt)
             }
             await sleeper.sleep(seconds: wait)

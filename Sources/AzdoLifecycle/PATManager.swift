@@ -5,46 +5,61 @@ import FoundationEssentials
 /// the keyring in step, so `get` always hands git the PAT the API knows about.
 ///
 /// Ordering rules that keep git working and leave nothing behind:
-/// - create: a PAT that cannot be stored is revoked again, so no orphan stays on the server;
+/// - create: journaled, with a nonce in the display name, and never sent twice blindly
+///   (`PATCreation`); a PAT that cannot be stored is revoked again, so no orphan stays on
+///   the server, and a crash before either is reconciled by the next `refresh`;
 /// - update: the new metadata is stored before the old item is removed;
 /// - revoke: the server revokes first; the keyring item goes only once the server agrees
 ///   (or says the PAT no longer exists).
 public struct PATManager: Sendable {
     private let store: any CredentialStore
+    private let journal: any RotationJournal
     private let clock: any WallClock
     private let server: String
 
-    /// Creates a manager storing PATs for `server` (see `RemoteTarget.server`).
-    public init(store: any CredentialStore, clock: any WallClock, server: String = RemoteTarget.azureDevOpsServer) {
+    /// Creates a manager storing PATs for `server` (see `RemoteTarget.server`), journaling
+    /// creates in `journal` (the one `refresh` reads).
+    public init(
+        store: any CredentialStore, journal: any RotationJournal, clock: any WallClock,
+        server: String = RemoteTarget.azureDevOpsServer
+    ) {
         self.store = store
+        self.journal = journal
         self.clock = clock
         self.server = server
     }
 
-    /// Creates a PAT valid for `days` (the service may clamp it) and stores it for git.
+    /// Creates a PAT valid for `days` (the service may clamp it) and stores it for git. Its
+    /// display name is `displayName` plus ` ~NONCE`, which finds it again if the answer is lost.
     public func create(
         organization: String, client: PATClient, displayName: String, scopes: [String], days: Int, username: String
     ) async throws(PATManagerError) -> StoredCredential {
         let validTo = try expiry(days: days)
         guard !scopes.isEmpty else { throw .noScopes }
+        let nonce = PATName.newNonce()
+        let intent = RotationIntent(
+            kind: .create, nonce: nonce, server: server, organization: organization, replacedAuthorizationID: nil,
+            displayName: PATName.named(displayName, nonce: nonce, regenerated: false), startedAt: clock.now())
         let created: PATToken
+        let secret: Secret
         do {
-            created = try await client.create(PATCreateRequest(
-                displayName: displayName, scope: scopes.joined(separator: " "), validTo: validTo))
-        } catch { throw .api(error) }
-        guard let secret = created.token else {
-            try? await client.revoke(authorizationID: created.authorizationID)
-            throw .api(.api(.malformedResponse(detail: "the created PAT came without its token")))
-        }
+            (created, secret) = try await PATCreation(journal: journal).create(
+                intent, scope: scopes.joined(separator: " "), validTo: validTo, client: client)
+        } catch { throw .create(error) }
         let credential = StoredCredential(
             server: server, organization: organization, username: username, secret: secret,
             metadata: metadata(of: created, source: .created))
         do {
             try store.add(credential)
         } catch {
-            try? await client.revoke(authorizationID: created.authorizationID)
+            // Revoked, the PAT is settled; otherwise the journal keeps it for `refresh` to revoke.
+            if (try? await PATRotator.revoke(created.authorizationID, client: client)) != nil {
+                try? journal.remove(nonce: nonce)
+            }
             throw .keyring(error)
         }
+        // A leftover intent is harmless: `refresh` finds the PAT stored and forgets it.
+        try? journal.remove(nonce: nonce)
         return credential
     }
 
@@ -53,9 +68,7 @@ public struct PATManager: Sendable {
         -> StoredCredential
     {
         let validTo = try expiry(days: days)
-        return try await update(organization: organization, client: client) { id in
-            PATUpdateRequest(authorizationID: id, validTo: validTo)
-        }
+        return try await update(organization: organization, client: client) { $0.validTo = validTo }
     }
 
     /// Replaces the stored PAT's scopes (same secret).
@@ -63,9 +76,7 @@ public struct PATManager: Sendable {
         -> StoredCredential
     {
         guard !scopes.isEmpty else { throw .noScopes }
-        return try await update(organization: organization, client: client) { id in
-            PATUpdateRequest(authorizationID: id, scope: scopes.joined(separator: " "))
-        }
+        return try await update(organization: organization, client: client) { $0.scope = scopes.joined(separator: " ") }
     }
 
     /// Revokes `authorizationID` (default: the stored PAT's) and removes it from the keyring.
@@ -90,15 +101,21 @@ public struct PATManager: Sendable {
 
     // MARK: - Helpers
 
-    private func update(organization: String, client: PATClient, request: (String) -> PATUpdateRequest)
-        async throws(PATManagerError) -> StoredCredential
-    {
+    /// Applies `change` to the token as the service has it now (a fresh read, so every
+    /// other field is sent back as it is) and stores the answer's metadata.
+    private func update(
+        organization: String, client: PATClient, change: (inout PATUpdateRequest) -> Void
+    ) async throws(PATManagerError) -> StoredCredential {
         let items = try items(organization)
         guard let current = newestManaged(items), let id = current.credential.metadata.authorizationID else {
             throw .noManagedPAT(organization: organization)
         }
         let updated: PATToken
-        do { updated = try await client.update(request(id)) } catch { throw .api(error) }
+        do {
+            var request = PATUpdateRequest(token: try await client.token(authorizationID: id))
+            change(&request)
+            updated = try await client.update(request)
+        } catch { throw .api(error) }
         var credential = current.credential
         credential.metadata = metadata(of: updated, source: current.credential.metadata.source)
         do {
@@ -134,6 +151,8 @@ public enum PATManagerError: Error, Sendable, Equatable, CustomStringConvertible
     case api(PATClientError)
     /// The keyring failed.
     case keyring(KeyringError)
+    /// Creating the PAT failed; whatever the service made was revoked, or is in the journal.
+    case create(PATCreationError)
     /// No PAT this tool created (one with an API id) is stored for the organization.
     case noManagedPAT(organization: String)
     /// `--days` outside 1…366.
@@ -146,6 +165,7 @@ public enum PATManagerError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .api(let error): return error.description
         case .keyring(let error): return error.description
+        case .create(let error): return error.description
         case .noManagedPAT(let organization):
             return "no PAT created by git-credential-azdo is stored for \(organization); "
                 + "run `git credential-azdo pat create --org \(organization)`, or pass --id"

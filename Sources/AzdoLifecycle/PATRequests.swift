@@ -32,37 +32,52 @@ public struct PATCreateRequest: Sendable, Equatable, Encodable {
     enum CodingKeys: String, CodingKey { case displayName, scope, validTo, allOrgs }
 }
 
-/// `PatTokenUpdateRequest`: the body of an update call; only the fields set are changed,
-/// and the secret stays the same.
+/// `PatTokenUpdateRequest`: the body of an update call. The secret stays the same.
+///
+/// Every field is always sent: the documented contract does not promise that a missing
+/// field is left alone, so an update is built from a fresh read of the token
+/// (`init(token:)`) with only the wanted change made, and is correct under either reading.
 public struct PATUpdateRequest: Sendable, Equatable, Encodable {
     /// Which PAT to change.
     public var authorizationID: String
-    /// A new display name.
-    public var displayName: String?
-    /// New space-separated scopes.
-    public var scope: String?
-    /// A new expiry (clamped to creation date plus the lifespan policy).
-    public var validTo: Date?
+    /// The display name.
+    public var displayName: String
+    /// Space-separated scopes.
+    public var scope: String
+    /// The expiry (clamped to creation date plus the lifespan policy).
+    public var validTo: Date
+    /// Whether the PAT works in every organization (a global PAT).
+    public var allOrgs: Bool
 
-    /// Creates an update of `authorizationID`.
-    public init(authorizationID: String, displayName: String? = nil, scope: String? = nil, validTo: Date? = nil) {
+    /// Creates an update that sets every field.
+    public init(authorizationID: String, displayName: String, scope: String, validTo: Date, allOrgs: Bool) {
         self.authorizationID = authorizationID
         self.displayName = displayName
         self.scope = scope
         self.validTo = validTo
+        self.allOrgs = allOrgs
     }
 
-    /// Encodes only the fields that are set.
+    /// An update that changes nothing about `token`, to have one field changed.
+    /// A token without target accounts is a global one (`allOrgs`).
+    public init(token: PATToken) {
+        self.init(
+            authorizationID: token.authorizationID, displayName: token.displayName, scope: token.scope,
+            validTo: token.validTo, allOrgs: token.targetAccounts == nil)
+    }
+
+    /// Encodes all five fields, `validTo` in the API's date format.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(authorizationID, forKey: .authorizationID)
-        try container.encodeIfPresent(displayName, forKey: .displayName)
-        try container.encodeIfPresent(scope, forKey: .scope)
-        try container.encodeIfPresent(validTo.map(APIDate.string), forKey: .validTo)
+        try container.encode(displayName, forKey: .displayName)
+        try container.encode(scope, forKey: .scope)
+        try container.encode(APIDate.string(validTo), forKey: .validTo)
+        try container.encode(allOrgs, forKey: .allOrgs)
     }
 
     enum CodingKeys: String, CodingKey {
         case authorizationID = "authorizationId"
-        case displayName, scope, validTo
+        case displayName, scope, validTo, allOrgs
     }
 }

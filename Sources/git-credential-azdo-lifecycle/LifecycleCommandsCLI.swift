@@ -22,7 +22,9 @@ enum LifecycleWiring {
         let commands = LifecycleCommands(
             settings: settings,
             transport: verbose ? TracingTransport(wrapping: network, sink: StandardErrorSink()) : network,
-            credentials: keyring, refreshTokens: keyring, clock: SystemClock(), sleeper: TaskSleeper(),
+            credentials: keyring, refreshTokens: keyring,
+            journal: FileRotationJournal(directory: StateDirectory.path ?? "$XDG_STATE_HOME (neither it nor HOME is set)"),
+            clock: SystemClock(), sleeper: TaskSleeper(),
             diagnostics: StandardErrorSink(), progress: TerminalProgress())
         guard let organization else { return commands }
         return await commands.discoveringTenant(of: organization, onlyIfSignedIn: onlyIfSignedIn)

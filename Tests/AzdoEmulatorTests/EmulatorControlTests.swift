@@ -66,6 +66,13 @@ struct EmulatorControlTests {
         #expect(post("fault?kind=unauthorized") == 200)
         await #expect(throws: PATClientError.api(.notSignedIn)) { try await client.list() }
         #expect(emulator.livePATs(organization: "contoso").isEmpty, "no faulted create went through")
+
+        #expect(post("fault?kind=reset-after&method=post") == 200)
+        #expect(try await client.list().isEmpty, "a fault for creates lets a list pass")
+        await #expect(throws: PATClientError.transport(.connectionFailed(detail: "connection reset by peer"), attempts: 1)) {
+            try await createPAT(client)
+        }
+        #expect(emulator.livePATs(organization: "contoso").count == 1, "reset-after carries the create out, then hangs up")
     }
 
     @Test("a slow fault answers normally, only late; it waits for a signed-in call")

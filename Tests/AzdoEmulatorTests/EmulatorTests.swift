@@ -53,9 +53,9 @@ struct EmulatorTests {
         #expect(!emulator.acceptsPAT(secret.value, organization: "fabrikam", write: false))
         #expect(try await client.list().map(\.authorizationID) == [created.authorizationID])
 
-        let extended = try await client.update(PATUpdateRequest(
-            authorizationID: created.authorizationID,
-            validTo: Date(timeIntervalSince1970: Double(clock.now() + 90 * 86_400))))
+        var change = PATUpdateRequest(token: created)
+        change.validTo = Date(timeIntervalSince1970: Double(clock.now() + 90 * 86_400))
+        let extended = try await client.update(change)
         #expect(extended.token == nil)
         #expect(Int64(extended.validTo.timeIntervalSince1970) == clock.now() + 90 * 86_400)
 
@@ -102,10 +102,35 @@ struct EmulatorTests {
         await #expect(throws: PATClientError.api(.tokenError(
             .known("expiredPatCannotBeExtended"), message: "An expired PAT cannot be extended.")))
         {
-            try await renewed.update(PATUpdateRequest(
-                authorizationID: created.authorizationID,
-                validTo: Date(timeIntervalSince1970: Double(clock.now() + 86_400))))
+            var change = PATUpdateRequest(token: created)
+            change.validTo = Date(timeIntervalSince1970: Double(clock.now() + 86_400))
+            _ = try await renewed.update(change)
         }
+    }
+
+    @Test("an update lacking any of the five PatTokenUpdateRequest fields is refused with 400 and changes nothing")
+    func partialUpdateRefused() async throws {
+        let token = try await signIn()
+        let client = client(token)
+        let created = try await client.create(PATCreateRequest(
+            displayName: "laptop", scope: "vso.code_write",
+            validTo: Date(timeIntervalSince1970: Double(clock.now() + 30 * 86_400))))
+        let full: [String: Any] = [
+            "authorizationId": created.authorizationID, "displayName": "renamed", "scope": "vso.code",
+            "validTo": "2027-01-01T00:00:00.000Z", "allOrgs": false,
+        ]
+        for missing in full.keys.sorted() {
+            var body = full
+            body[missing] = nil
+            let response = emulator.handle(HTTPRequest(
+                method: "PUT", url: "\(base)/contoso/_apis/tokens/pats?api-version=\(PATClient.apiVersion)",
+                headers: ["Authorization": "Bearer \(token.value)", "Content-Type": "application/json"],
+                body: try JSONSerialization.data(withJSONObject: body)))
+            #expect(response.status == 400, "without \(missing)")
+        }
+        let unchanged = try await client.token(authorizationID: created.authorizationID)
+        #expect(unchanged.displayName == "laptop" && unchanged.scope == "vso.code_write")
+        #expect(unchanged.validTo == created.validTo)
     }
 
     @Test("injected faults: 429 is retried after Retry-After, 500 too; truncated JSON and sign-in pages are reported")
@@ -179,7 +204,8 @@ struct EmulatorTests {
     func managerLeavesNoOrphans() async throws {
         let client = client(try await signIn())
         let store = InMemoryCredentialStore()
-        let manager = PATManager(store: store, clock: clock)
+        let journal = FileRotationJournal(directory: try TestPaths.temporaryDirectory("journal").path)
+        let manager = PATManager(store: store, journal: journal, clock: clock)
         let credential = try await manager.create(
             organization: "contoso", client: client, displayName: "git-credential-azdo on host",
             scopes: ["vso.code_write"], days: 30, username: "contoso")

@@ -49,11 +49,11 @@ final class RefreshWorld: Sendable {
 
     func refresher(
         _ settings: RefreshSettings = RefreshSettings(), journal: (any RotationJournal)? = nil,
-        progress: any ProgressDisplay = NoProgress()
+        progress: any ProgressDisplay = NoProgress(), transport: (any HTTPTransport)? = nil
     ) -> Refresher {
         Refresher(
             store: store, journal: journal ?? self.journal, signIn: { organization throws(SignInError) in
-                try await self.client(organization, attempts: 1)
+                try await self.client(organization, attempts: 1, through: transport)
             }, clock: clock, notifier: notifier, diagnostics: sink, settings: settings, server: base, progress: progress)
     }
 
@@ -62,12 +62,31 @@ final class RefreshWorld: Sendable {
     func createPAT(_ organization: String, days: Int, scopes: [String] = ["vso.code_write"]) async throws
         -> StoredCredential
     {
-        try await PATManager(store: store, clock: clock, server: base).create(
+        try await PATManager(store: store, journal: journal, clock: clock, server: base).create(
             organization: organization, client: try await client(organization), displayName: "git-credential-azdo on host",
             scopes: scopes, days: days, username: organization)
     }
 
     var stored: [StoredCredential] { store.items.map(\.credential) }
+}
+
+/// Passes requests to the emulator, but loses the answer to the first create, as a client
+/// time-out does: the create happened, the client never hears of it.
+final class DroppingFirstCreate: HTTPTransport {
+    private let wrapping: Emulator
+    private let dropped = Mutex(false)
+
+    init(wrapping: Emulator) { self.wrapping = wrapping }
+
+    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        let response = try await wrapping.send(request)
+        let drop = request.method == "POST" && dropped.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if drop { throw .timedOut }
+        return response
+    }
 }
 
 /// A journal on a full disk: every write fails.
@@ -111,7 +130,9 @@ struct RefresherTests {
 
     @Test("8 days from expiry nothing happens; at 7 days with rotation off, a warning and a notification")
     func warningWindow() async throws {
-        try await world.createPAT("contoso", days: 8)
+        let created = try await world.createPAT("contoso", days: 8)
+        let name = try #require(created.metadata.displayName)
+        #expect(name.hasPrefix("git-credential-azdo on host ~"), "pat create's nonce marks the display name")
         let quiet = await world.refresher().run()
         #expect(quiet.entries.map(\.outcome) == [.fine(validTo: world.clock.now() + 8 * 86_400)])
         #expect(!quiet.needsAttention)
@@ -122,7 +143,7 @@ struct RefresherTests {
         let report = await world.refresher(settings).run()
         #expect(report.needsAttention)
         let line = try #require(report.entries.first?.line)
-        #expect(line == "contoso: 'git-credential-azdo on host' expires on 2026-12-01; "
+        #expect(line == "contoso: '\(name)' expires on 2026-12-01; "
             + "`git credential-azdo pat extend --org contoso --days 90` (rotation is off for it)")
         #expect(world.sink.lines.last == line)
         #expect(world.notifier.notifications == [UserNotification(
@@ -184,27 +205,80 @@ struct RefresherTests {
         #expect(world.emulator.livePATs(organization: "contoso") == [old.metadata.authorizationID].compactMap { $0 })
     }
 
-    @Test("a failing API never loses the stored PAT; an uncertain create is cleaned up by the next run")
-    func failingAPI() async throws {
+    @Test("a create answered with a 500 is reconciled at once: nothing carries its nonce, so it is sent once more")
+    func serverErrorOnCreate() async throws {
         let old = try await world.createPAT("contoso", days: 30)
         world.clock.advance(days: 23)
         world.emulator.inject([.serverError])
+        let report = await world.refresher().run()
+        guard case .rotated(let result) = report.entries.first?.outcome else {
+            Issue.record("expected a rotation: \(report.entries)")
+            return
+        }
+        #expect(world.stored == [result.credential])
+        #expect(world.emulator.livePATs(organization: "contoso") == [result.credential.metadata.authorizationID].compactMap { $0 })
+        #expect(!world.stored.contains(old))
+        #expect(try world.journal.intents().isEmpty)
+    }
+
+    @Test("a create whose answer is lost is found by its nonce and revoked, then made once more: one live PAT, the stored one",
+        arguments: ["a reset after the create", "a time-out"])
+    func lostAnswer(lostBy: String) async throws {
+        try await world.createPAT("contoso", days: 30)
+        world.clock.advance(days: 23)
+        let timesOut = lostBy == "a time-out"
+        if !timesOut { world.emulator.inject([.resetAfterProcessing]) }
+        let report = await world.refresher(transport: timesOut ? DroppingFirstCreate(wrapping: world.emulator) : nil).run()
+        guard case .rotated(let result) = report.entries.first?.outcome else {
+            Issue.record("expected a rotation: \(report.entries)")
+            return
+        }
+        let id = try #require(result.credential.metadata.authorizationID)
+        #expect(world.stored.map(\.metadata.authorizationID) == [id])
+        #expect(world.emulator.livePATs(organization: "contoso") == [id])
+        #expect(world.emulator.revokedPATs(organization: "contoso").count == 2, "the old PAT and the lost one")
+        #expect(try world.journal.intents().isEmpty)
+    }
+
+    @Test("a lost answer whose reconciling fails keeps the attempt in the journal; the next run revokes what it made")
+    func reconcileFails() async throws {
+        let old = try await world.createPAT("contoso", days: 30)
+        world.clock.advance(days: 23)
+        world.emulator.inject([.resetAfterProcessing, .serverError])
         let failed = await world.refresher().run()
         guard case .rotationFailed = failed.entries.first?.outcome else {
             Issue.record("expected a failed rotation: \(failed.entries)")
             return
         }
         #expect(world.stored == [old])
-        #expect(try world.journal.intents().count == 1, "a 500 may hide a created PAT, so the intent stays")
+        #expect(world.emulator.livePATs(organization: "contoso").count == 2, "the lost one is live until reconciled")
+        #expect(try world.journal.intents().count == 1)
 
         let next = await world.refresher().run()
-        #expect(next.entries.first?.outcome == .recovered(.undone(revoked: 0)))
-        guard case .rotated = next.entries.last?.outcome else {
+        #expect(next.entries.first?.outcome == .recovered(.undone(revoked: 1)))
+        guard case .rotated(let result) = next.entries.last?.outcome else {
             Issue.record("expected a rotation: \(next.entries)")
             return
         }
-        #expect(world.stored.count == 1)
-        #expect(world.emulator.livePATs(organization: "contoso").count == 1)
+        #expect(world.emulator.livePATs(organization: "contoso") == [result.credential.metadata.authorizationID].compactMap { $0 })
+        #expect(world.stored == [result.credential])
+        #expect(try world.journal.intents().isEmpty)
+    }
+
+    @Test("creates that never get an answer stop after three tries; each PAT they made is revoked, the old one stays")
+    func neverAnswered() async throws {
+        let old = try await world.createPAT("contoso", days: 30)
+        world.clock.advance(days: 23)
+        world.emulator.inject(Array(repeating: .resetAfterProcessing, count: 3), method: "POST")
+        let report = await world.refresher().run()
+        guard case .rotationFailed(_, let reason) = report.entries.first?.outcome else {
+            Issue.record("expected a failed rotation: \(report.entries)")
+            return
+        }
+        #expect(reason.contains("no usable answer to 3 PAT creates"))
+        #expect(world.stored == [old])
+        #expect(world.emulator.livePATs(organization: "contoso") == [old.metadata.authorizationID].compactMap { $0 })
+        #expect(world.emulator.revokedPATs(organization: "contoso").count == 3)
         #expect(try world.journal.intents().isEmpty)
     }
 

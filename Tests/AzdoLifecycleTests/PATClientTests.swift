@@ -106,6 +106,25 @@ struct PATClientTests {
         #expect(sleeper.recorded == [1, 2])
     }
 
+    @Test("a create is sent once after a time-out, a reset or a 5xx (it may have happened); after a 429 it is sent again",
+        arguments: [
+            Result<HTTPResponse, TransportError>.failure(.timedOut),
+            .failure(.connectionFailed(detail: "connection reset by peer")), .success(HTTPResponse(status: 503)),
+        ])
+    func createNeverRepeatedBlindly(failure: Result<HTTPResponse, TransportError>) async throws {
+        let request = PATCreateRequest(displayName: "n", scope: "vso.code", validTo: Date(timeIntervalSince1970: 0))
+        let transport = ScriptedTransport([failure, try ok("create-success.json")])
+        await #expect(throws: PATClientError.self) { try await client(transport).create(request) }
+        #expect(transport.sent.map(\.method) == ["POST"])
+        #expect(sleeper.recorded.isEmpty)
+
+        let throttled = ScriptedTransport([
+            .success(HTTPResponse(status: 429, headers: ["Retry-After": "3"])), try ok("create-success.json"),
+        ])
+        #expect(try await client(throttled).create(request).token != nil)
+        #expect(throttled.sent.map(\.method) == ["POST", "POST"])
+    }
+
     @Test("a sign-in page is not retried: the user must sign in")
     func notSignedInIsFinal() async throws {
         let transport = ScriptedTransport([

@@ -21,8 +21,13 @@ struct PATManagerTests {
     let store = InMemoryCredentialStore()
     let now: Int64 = 1_795_392_000  // 2026-11-23T00:00:00Z
     let sleeper = RecordingSleeper()
+    let journal: FileRotationJournal
 
-    var manager: PATManager { PATManager(store: store, clock: FixedClock(now)) }
+    init() throws {
+        journal = FileRotationJournal(directory: try TestPaths.temporaryDirectory("journal").path)
+    }
+
+    var manager: PATManager { PATManager(store: store, journal: journal, clock: FixedClock(now)) }
 
     func client(_ transport: ScriptedTransport) -> PATClient {
         PATClient(
@@ -87,17 +92,25 @@ struct PATManagerTests {
         #expect(transport.sent.count == 1)
     }
 
-    @Test("extend keeps the secret, stores the new expiry, and leaves exactly one item")
+    @Test("extend reads the token afresh, sends it whole with the new expiry, keeps the secret and one item")
     func extend() async throws {
         _ = try await createOne()
-        let transport = ScriptedTransport([patAnswer(id: "id-1", validTo: "2027-03-01T00:00:00Z")])
+        let transport = ScriptedTransport([
+            patAnswer(id: "id-1", validTo: "2027-01-22T00:00:00Z", scope: "vso.code vso.packaging"),
+            patAnswer(id: "id-1", validTo: "2027-03-01T00:00:00Z", scope: "vso.code vso.packaging"),
+        ])
         let extended = try await manager.extend(organization: "contoso", client: client(transport), days: 98)
         #expect(extended.secret == Secret("pat-1"))
         #expect(extended.metadata.validTo == 1_803_859_200)
         #expect(store.items.map(\.credential) == [extended])
-        let body = try JSONSerialization.jsonObject(with: try #require(transport.sent.first?.body)) as? [String: Any]
+        #expect(transport.sent.map(\.method) == ["GET", "PUT"])
+        #expect(transport.sent.first?.url.contains("authorizationId=id-1") == true)
+        let body = try JSONSerialization.jsonObject(with: try #require(transport.sent.last?.body)) as? [String: Any]
         #expect(body?["authorizationId"] as? String == "id-1")
-        #expect(transport.sent.first?.method == "PUT")
+        #expect(body?["validTo"] as? String == "2027-03-01T00:00:00.000Z")
+        #expect(body?["scope"] as? String == "vso.code vso.packaging")
+        #expect(body?["displayName"] as? String == "git-credential-azdo on host")
+        #expect(body?["allOrgs"] as? Bool == false)
     }
 
     @Test("revoke revokes on the server, then removes the item")

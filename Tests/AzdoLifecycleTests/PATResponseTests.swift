@@ -147,12 +147,22 @@ struct PATRequestTests {
         #expect(object?["displayName"] as? String == "git-credential-azdo on host")
     }
 
-    @Test("update sends only the fields that change")
+    @Test("update sends all five fields, unchanged ones as the token has them; a token without target accounts is global")
     func updateBody() throws {
-        let request = PATUpdateRequest(
-            authorizationID: "2b7c9a51-0000-0000-0000-000000000000", validTo: Date(timeIntervalSince1970: 0))
+        let token = PATToken(
+            authorizationID: "2b7c9a51-0000-0000-0000-000000000000", displayName: "laptop", scope: "vso.code",
+            targetAccounts: ["7d1f0c2e-0000-0000-0000-000000000000"], token: nil,
+            validFrom: Date(timeIntervalSince1970: 0), validTo: Date(timeIntervalSince1970: 86_400))
+        var request = PATUpdateRequest(token: token)
+        request.validTo = Date(timeIntervalSince1970: 0)
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(request)) as? [String: Any]
-        #expect(object?.keys.sorted() == ["authorizationId", "validTo"])
+        #expect(object?.keys.sorted() == ["allOrgs", "authorizationId", "displayName", "scope", "validTo"])
         #expect(object?["validTo"] as? String == "1970-01-01T00:00:00.000Z")
+        #expect(object?["displayName"] as? String == "laptop")
+        #expect(object?["scope"] as? String == "vso.code")
+        #expect(object?["allOrgs"] as? Bool == false)
+        var global = token
+        global.targetAccounts = nil
+        #expect(PATUpdateRequest(token: global).allOrgs)
     }
 }

@@ -27,7 +27,8 @@ struct EmulatorGitTests {
             organization: organization, accessToken: try await entra.waitForSignIn(challenge).accessToken,
             transport: transport, sleeper: TaskSleeper(), baseURL: server.baseURL)
         let keyring = SecretServiceStore(timeoutMilliseconds: 5_000)
-        let manager = PATManager(store: keyring, clock: SystemClock(), server: "http://\(server.host)")
+        let journal = FileRotationJournal(directory: try TestPaths.temporaryDirectory("journal").path)
+        let manager = PATManager(store: keyring, journal: journal, clock: SystemClock(), server: "http://\(server.host)")
 
         let readOnly = try await manager.create(
             organization: organization, client: client, displayName: "read only", scopes: ["vso.code"], days: 7,

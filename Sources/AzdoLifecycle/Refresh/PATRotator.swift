@@ -56,10 +56,13 @@ public enum RotationError: Error, Sendable, Equatable, CustomStringConvertible {
     case api(PATClientError)
     /// The keyring failed.
     case keyring(KeyringError)
+    /// Creating the new PAT failed; whatever the service made was revoked, or is in the journal.
+    case create(PATCreationError)
 
     /// One line: what failed.
     public var description: String {
         switch self {
+        case .create(let error): return error.description
         case .journal(let error): return error.description
         case .api(let error): return error.description
         case .keyring(let error): return error.description
@@ -72,7 +75,8 @@ public enum RotationError: Error, Sendable, Equatable, CustomStringConvertible {
 ///
 /// 1. record the intent (journal) — nothing happens on the server without it;
 /// 2. create the new PAT: same organization, scopes and lifespan, the display name's stem
-///    plus ` #NONCE` (which lets a later run find it);
+///    plus ` #NONCE` (which lets a later run find it); an unanswered create is reconciled,
+///    never sent again blindly (`PATCreation`);
 /// 3. store it next to the old one (a concurrent `get` now answers with the new one);
 /// 4. remove the old item from the keyring;
 /// 5. revoke the old PAT (at once, or after the grace period);
@@ -105,32 +109,22 @@ public struct PATRotator: Sendable {
     /// Replaces `current` with a new PAT through `client`.
     public func rotate(_ current: StoredCredential, client: PATClient) async throws(RotationError) -> RotationResult {
         let now = clock.now()
-        let nonce = Self.nonce()
+        let nonce = PATName.newNonce()
         let lifespan = Self.lifespanDays(of: current.metadata)
         let requestedValidTo = now + lifespan * 86_400
         var intent = RotationIntent(
             nonce: nonce, server: current.server, organization: current.organization,
             replacedAuthorizationID: current.metadata.authorizationID,
-            displayName: Self.stem(current.metadata.displayName) + " #" + nonce, startedAt: now)
-        do { try journal.record(intent) } catch { throw .journal(error) }
-        observer?.reached(.intentRecorded)
-
+            displayName: PATName.named(PATName.stem(current.metadata.displayName), nonce: nonce, regenerated: true),
+            startedAt: now)
         let created: PATToken
+        let secret: Secret
         do {
-            created = try await client.create(PATCreateRequest(
-                displayName: intent.displayName, scope: current.metadata.scope ?? "vso.code_write",
-                validTo: Date(timeIntervalSince1970: TimeInterval(requestedValidTo))))
-        } catch {
-            // Only an answer that says nothing was created ends the rotation here; after a
-            // time-out or a garbled answer the PAT may exist, and `recover` looks for it.
-            if Self.createdNothing(error) { try? journal.remove(nonce: nonce) }
-            throw .api(error)
-        }
+            (created, secret) = try await PATCreation(journal: journal, observer: observer).create(
+                intent, scope: current.metadata.scope ?? "vso.code_write",
+                validTo: Date(timeIntervalSince1970: TimeInterval(requestedValidTo)), client: client)
+        } catch { throw .create(error) }
         observer?.reached(.created)
-        guard let secret = created.token else {
-            try await undo(intent, revoking: [created.authorizationID], client: client)
-            throw .api(.api(.malformedResponse(detail: "the created PAT came without its token")))
-        }
 
         let credential = StoredCredential(
             server: current.server, organization: current.organization, username: current.username, secret: secret,
@@ -151,20 +145,26 @@ public struct PATRotator: Sendable {
             revocationPending: pending)
     }
 
-    /// Completes or undoes an interrupted rotation (see the type's description).
+    /// Completes or undoes an interrupted rotation or create (see the type's description).
+    /// Every PAT carrying the intent's nonce that is not the stored one is revoked: its
+    /// secret was never received, so git can never use it.
     public func recover(_ intent: RotationIntent, client: PATClient) async throws(RotationError) -> RecoveryResult {
-        let matches: [PATToken]
-        do {
-            matches = try await client.list(filter: "active").filter { $0.displayName.contains(intent.nonce) }
-        } catch { throw .api(error) }
+        let made: [String]
+        do { made = try await PATCreation.carrying(intent.nonce, client: client) } catch { throw .api(error) }
         let stored: [StoredItem]
         do { stored = try store.credentials(server: intent.server, organization: intent.organization) } catch {
             throw .keyring(error)
         }
-        let ids = Set(matches.map(\.authorizationID))
-        guard let new = stored.first(where: { $0.credential.metadata.authorizationID.map(ids.contains) ?? false }) else {
-            try await undo(intent, revoking: matches.map(\.authorizationID), client: client)
-            return .undone(revoked: matches.count)
+        guard let new = stored.first(where: { $0.credential.metadata.authorizationID.map(made.contains) ?? false }) else {
+            try await undo(intent, revoking: made, client: client)
+            return .undone(revoked: made.count)
+        }
+        for id in made where id != new.credential.metadata.authorizationID {
+            do { try await Self.revoke(id, client: client) } catch { throw .api(error) }
+        }
+        if intent.kind == .create {
+            do { try journal.remove(nonce: intent.nonce) } catch { throw .journal(error) }
+            return .completed
         }
         do { try removeReplaced(intent, keeping: new.credential) } catch { throw .keyring(error) }
         var intent = intent
@@ -227,37 +227,10 @@ public struct PATRotator: Sendable {
 
     // MARK: - Rules
 
-    /// Whether a failed create certainly created nothing (the service refused it).
-    static func createdNothing(_ error: PATClientError) -> Bool {
-        switch error {
-        case .transport: return false
-        case .api(.serverError), .api(.malformedResponse), .api(.unexpectedStatus): return false
-        case .api(.notSignedIn), .api(.forbidden), .api(.throttled), .api(.tokenError): return true
-        }
-    }
-
     /// The old PAT's lifespan in whole days (1…366), or the default when unknown.
     static func lifespanDays(of metadata: PATMetadata) -> Int64 {
         guard let from = metadata.validFrom, let to = metadata.validTo, to > from else { return defaultLifespanDays }
         return min(max((to - from + 43_200) / 86_400, 1), 366)
     }
 
-    /// The display name without an earlier rotation's ` #NONCE`.
-    static func stem(_ displayName: String?) -> String {
-        guard let name = displayName, !name.isEmpty else { return "git-credential-azdo" }
-        return isRotated(name) ? String(name.dropLast(10)) : name
-    }
-
-    /// Whether `displayName` ends in a rotation's ` #NONCE` (8 hex digits).
-    static func isRotated(_ displayName: String?) -> Bool {
-        guard let suffix = displayName?.suffix(10), suffix.count == 10 else { return false }
-        return suffix.hasPrefix(" #") && suffix.dropFirst(2).allSatisfy(\.isHexDigit)
-    }
-
-    private static func nonce() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let value = generator.next() as UInt32
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 8 - hex.count) + hex
-    }
 }

@@ -1,10 +1,20 @@
 import AzdoCredential
 import FoundationEssentials
 
-/// A rotation that was started, written down before the first API call so that a crash or
-/// kill at any point is finished or undone by the next `refresh` (see `PATRotator`).
+/// A rotation or create that was started, written down before the first API call so that a
+/// crash or kill at any point is finished or undone by the next `refresh` (see `PATRotator`).
 /// It holds no secret: the new PAT is found again by the nonce in its display name.
 public struct RotationIntent: Sendable, Equatable, Codable {
+    /// What was started.
+    public enum Kind: String, Sendable, Codable {
+        /// Regenerating a stored PAT (`refresh`).
+        case rotation
+        /// Creating a PAT next to whatever is stored (`pat create`).
+        case create
+    }
+
+    /// What was started; journals written before creates were journaled hold rotations only.
+    public var kind: Kind
     /// Random text in the new PAT's display name, unique to this rotation.
     public var nonce: String
     /// The server the PATs are stored under.
@@ -22,9 +32,10 @@ public struct RotationIntent: Sendable, Equatable, Codable {
 
     /// Creates an intent.
     public init(
-        nonce: String, server: String, organization: String, replacedAuthorizationID: String?, displayName: String,
-        startedAt: Int64, revokeAt: Int64? = nil
+        kind: Kind = .rotation, nonce: String, server: String, organization: String, replacedAuthorizationID: String?,
+        displayName: String, startedAt: Int64, revokeAt: Int64? = nil
     ) {
+        self.kind = kind
         self.nonce = nonce
         self.server = server
         self.organization = organization
@@ -33,9 +44,22 @@ public struct RotationIntent: Sendable, Equatable, Codable {
         self.startedAt = startedAt
         self.revokeAt = revokeAt
     }
+
+    /// Decodes an intent; one without `kind` is a rotation.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decodeIfPresent(Kind.self, forKey: .kind) ?? .rotation
+        nonce = try container.decode(String.self, forKey: .nonce)
+        server = try container.decode(String.self, forKey: .server)
+        organization = try container.decode(String.self, forKey: .organization)
+        replacedAuthorizationID = try container.decodeIfPresent(String.self, forKey: .replacedAuthorizationID)
+        displayName = try container.decode(String.self, forKey: .displayName)
+        startedAt = try container.decode(Int64.self, forKey: .startedAt)
+        revokeAt = try container.decodeIfPresent(Int64.self, forKey: .revokeAt)
+    }
 }
 
-/// Where rotation intents are kept between runs.
+/// Where rotation and create intents are kept between runs.
 public protocol RotationJournal: Sendable {
     /// Every unfinished rotation.
     func intents() throws(JournalError) -> [RotationIntent]

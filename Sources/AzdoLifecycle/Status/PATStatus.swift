@@ -77,7 +77,7 @@ public struct PATStatus: Sendable, Equatable, Encodable {
                 daysLeft: metadata.validTo.map { Self.days($0 - now) },
                 scopes: (metadata.scope ?? "").split(separator: " ").map(String.init),
                 source: metadata.source.rawValue, storedAt: metadata.storedAt,
-                lastRotation: PATRotator.isRotated(metadata.displayName) ? metadata.storedAt : nil,
+                lastRotation: PATName.isRegenerated(metadata.displayName) ? metadata.storedAt : nil,
                 usedByGit: inUse.contains(key(credential)),
                 next: next(credential, settings: settings, now: now))
         }.sorted { ($0.server, $0.organization, -$0.storedAt) < ($1.server, $1.organization, -$1.storedAt) }
