@@ -21,6 +21,7 @@ import Synchronization
 ///   - `POST tenant?org=ORG&tenant=ID`: the organization belongs to that Entra tenant;
 ///   - `POST clock?offset=SECONDS`: the emulator's time runs that far from its clock (PATs
 ///     created meanwhile start in the past or future);
+///   - `GET pats?org=ORG`: the ids of the organization's `active` and `revoked` PATs;
 ///   - `GET git-log`: JSON lines of `EmulatorGitAccess`, without any token;
 ///   - `GET issued-secrets`: every PAT, access and refresh token it issued, for leak tests.
 ///
@@ -192,6 +193,14 @@ public final class Emulator: HTTPTransport {
             // For leak tests: every token this emulator ever issued, one per line.
             let lines = state.withLock { $0.issuedSecrets }.map { $0 + "\n" }.joined()
             return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: Data(lines.utf8))
+        case ("GET", "pats"):
+            // The service's own view, without using any sign-in: tests count PATs with it
+            // while a client holds the refresh token.
+            let organization = query["org"] ?? ""
+            return .json(200, Self.object([
+                "active": .array(livePATs(organization: organization).map(JSONValue.string)),
+                "revoked": .array(revokedPATs(organization: organization).map(JSONValue.string)),
+            ]))
         case ("GET", "git-log"):
             let lines = gitAccessLog.map { access in
                 Self.object([

@@ -164,7 +164,9 @@ struct RefresherCLITests {
         #expect(try await world.login().status == 0)
         try await world.createPAT(organization, daysLeft: 5)
         let before = try world.stored(organization)
-        try await world.control("fault?kind=server-error&count=3")
+        // The create gets one 500 (it is never repeated blindly), then the list that would
+        // reconcile it three.
+        try await world.control("fault?kind=server-error&count=4")
         let failed = try world.cli(["refresh"])
         #expect(failed.status == 1)
         #expect(failed.standardError.contains("renewing it failed: Azure DevOps had an internal error (HTTP 500)"))

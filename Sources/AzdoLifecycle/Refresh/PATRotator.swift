@@ -46,6 +46,11 @@ public enum RecoveryResult: Sendable, Equatable {
     /// The new PAT never reached the keyring: the copies on the server (`revoked` of them)
     /// were revoked, the old PAT stays in use.
     case undone(revoked: Int)
+    /// An interrupted `pat create` had stored its PAT: it stays, and only the journal entry goes.
+    case createKept
+    /// An interrupted `pat create` never stored its PAT: the copies on the server
+    /// (`revoked` of them) were revoked.
+    case createUndone(revoked: Int)
 }
 
 /// Why a rotation or recovery stopped. The PAT git uses is still stored and working.
@@ -157,14 +162,14 @@ public struct PATRotator: Sendable {
         }
         guard let new = stored.first(where: { $0.credential.metadata.authorizationID.map(made.contains) ?? false }) else {
             try await undo(intent, revoking: made, client: client)
-            return .undone(revoked: made.count)
+            return intent.kind == .create ? .createUndone(revoked: made.count) : .undone(revoked: made.count)
         }
         for id in made where id != new.credential.metadata.authorizationID {
             do { try await Self.revoke(id, client: client) } catch { throw .api(error) }
         }
         if intent.kind == .create {
             do { try journal.remove(nonce: intent.nonce) } catch { throw .journal(error) }
-            return .completed
+            return .createKept
         }
         do { try removeReplaced(intent, keeping: new.credential) } catch { throw .keyring(error) }
         var intent = intent

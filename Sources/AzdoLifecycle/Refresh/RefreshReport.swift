@@ -19,7 +19,7 @@ public struct RefreshReport: Sendable, Equatable {
         case rotated(RotationResult)
         /// Regenerating it failed; it still expires at `validTo`.
         case rotationFailed(validTo: Int64, reason: String)
-        /// An interrupted rotation was finished or undone.
+        /// An interrupted rotation or create was finished or undone.
         case recovered(RecoveryResult)
         /// An interrupted rotation waits for a sign-in to be finished.
         case interruptedRotationWaits
@@ -79,6 +79,11 @@ public struct RefreshReport: Sendable, Equatable {
             case .recovered(.undone(let revoked)):
                 return "\(org): undid a rotation an earlier run left unfinished (\(revoked) unstored PAT(s) revoked); "
                     + "the stored PAT is unchanged"
+            case .recovered(.createKept):
+                return "\(org): a `pat create` an earlier run left unfinished had stored its PAT; kept"
+            case .recovered(.createUndone(let revoked)):
+                return "\(org): undid a `pat create` an earlier run left unfinished (\(revoked) unstored PAT(s) revoked); "
+                    + "the stored PATs are unchanged"
             case .interruptedRotationWaits:
                 return "\(org): an interrupted rotation waits for a sign-in; run `git credential-azdo login`"
             case .failed(let reason): return "\(org): \(reason)"

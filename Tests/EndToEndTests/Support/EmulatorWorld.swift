@@ -170,6 +170,14 @@ struct EmulatorWorld {
         return Set(try JSONDecoder().decode([Row].self, from: Data(list.standardOutput.utf8)).map(\.authorizationID))
     }
 
+    /// The ids of the organization's active PATs as the emulator itself holds them (no
+    /// sign-in is used, so a client holding the refresh token is not disturbed).
+    func serverPATs(_ organization: String) async throws -> Set<String> {
+        let body = try await control("pats?org=\(organization)", method: "GET").body
+        struct PATs: Decodable { var active: [String] }
+        return Set(try JSONDecoder().decode(PATs.self, from: body).active)
+    }
+
     /// The keyring's PATs for `organization` on the emulator.
     func stored(_ organization: String) throws -> [StoredItem] {
         try SecretServiceStore(timeoutMilliseconds: 5_000).credentials(server: server.baseURL, organization: organization)
