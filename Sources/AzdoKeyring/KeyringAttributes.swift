@@ -47,6 +47,12 @@ enum KeyringAttributes {
         return attributes
     }
 
+    /// The item's secret for `credential`: the PAT, then git's refresh token on a line of its
+    /// own when there is one (`SecretLines`).
+    static func secret(of credential: StoredCredential) -> Secret {
+        SecretLines(password: credential.secret, oauthRefreshToken: credential.oauthRefreshToken).joined
+    }
+
     /// The credential an item holds, or `nil` when it lacks the attributes or the (non-empty)
     /// secret every item of ours has.
     static func credential(from attributes: [String: String], secret: Secret?) -> StoredCredential? {
@@ -55,6 +61,8 @@ enum KeyringAttributes {
         else {
             return nil
         }
+        let parts = SecretLines(parsing: secret)
+        guard !parts.password.isEmpty else { return nil }
         let metadata = PATMetadata(
             source: attributes[source].flatMap(CredentialSource.init(rawValue:)) ?? .typed,
             storedAt: attributes[storedAt].flatMap { Int64($0) } ?? 0,
@@ -64,7 +72,7 @@ enum KeyringAttributes {
             scope: attributes[scope],
             displayName: attributes[displayName])
         return StoredCredential(
-            server: server, organization: organization, username: attributes[user] ?? "", secret: secret,
-            metadata: metadata)
+            server: server, organization: organization, username: attributes[user] ?? "", secret: parts.password,
+            metadata: metadata, oauthRefreshToken: parts.oauthRefreshToken)
     }
 }

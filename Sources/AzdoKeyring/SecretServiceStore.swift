@@ -71,7 +71,8 @@ public struct SecretServiceStore: CredentialStore {
     public func add(_ credential: StoredCredential) throws(KeyringError) {
         try storeItem(
             KeyringAttributes.attributes(of: credential),
-            label: "Azure DevOps PAT for \(credential.organization) (\(credential.username))", secret: credential.secret)
+            label: "Azure DevOps PAT for \(credential.organization) (\(credential.username))",
+            secret: KeyringAttributes.secret(of: credential))
     }
 
     /// Deletes the item at D-Bus path `id`; an item that no longer exists counts as deleted.

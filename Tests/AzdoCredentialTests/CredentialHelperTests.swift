@@ -216,22 +216,57 @@ struct CredentialHelperStoreTests {
         #expect(fixture.store.items.isEmpty)
     }
 
-    @Test("a missing or empty username or password is an error and stores nothing")
-    func missingAttributes() {
-        #expect(throws: HelperError.missingAttribute("username")) {
-            try fixture.helper.store(azdoRequest(password: "pat-1"))
-        }
-        #expect(throws: HelperError.missingAttribute("username")) {
-            try fixture.helper.store(azdoRequest(username: "", password: "pat-1"))
-        }
-        #expect(throws: HelperError.missingAttribute("password")) {
+    @Test("a missing or empty password is an error and stores nothing")
+    func missingPassword() {
+        #expect(throws: HelperError.missingPassword) {
             try fixture.helper.store(azdoRequest(username: "contoso"))
         }
-        #expect(throws: HelperError.missingAttribute("password")) {
+        #expect(throws: HelperError.missingPassword) {
             try fixture.helper.store(azdoRequest(username: "contoso", password: ""))
         }
         #expect(fixture.store.items.isEmpty)
-        #expect(HelperError.missingAttribute("password").description.contains("'password='"))
+        #expect(HelperError.missingPassword.description.contains("'password='"))
+    }
+
+    @Test("a blank or missing username (Enter at git's prompt) stores the PAT as the organization's default account",
+        arguments: [String?.none, ""])
+    func blankUsername(username: String?) throws {
+        try fixture.helper.store(azdoRequest(username: username, password: "pat-1"))
+        #expect(fixture.store.items.map(\.credential.username) == ["contoso"])
+        let response = try #require(fixture.helper.get(azdoRequest()))
+        #expect(response.username == "contoso" && response.password == Secret("pat-1"))
+        #expect(fixture.helper.get(azdoRequest(username: "contoso"))?.password == Secret("pat-1"))
+
+        try fixture.helper.store(azdoRequest(username: username, password: "pat-2"))
+        #expect(fixture.store.items.map(\.credential.secret) == [Secret("pat-2")], "a new default replaces the old one")
+    }
+
+    @Test("oauth_refresh_token is kept with the PAT and given back; a new one for the same PAT replaces it in one item")
+    func refreshTokenKept() throws {
+        var request = azdoRequest(username: "user4", password: "pass", expiry: now + 3_600)
+        request.oauthRefreshToken = Secret("xyzzy")
+        try fixture.helper.store(request)
+        let response = try #require(fixture.helper.get(azdoRequest(username: "user4")))
+        #expect(response.password == Secret("pass") && response.oauthRefreshToken == Secret("xyzzy"))
+        #expect(response.passwordExpiryUTC == now + 3_600)
+
+        try fixture.helper.store(request)
+        #expect(fixture.store.items.count == 1, "storing what is stored changes nothing")
+        request.oauthRefreshToken = Secret("plugh")
+        try fixture.helper.store(request)
+        #expect(fixture.store.items.map(\.credential.oauthRefreshToken) == [Secret("plugh")])
+        #expect(fixture.store.items.map(\.credential.secret) == [Secret("pass")])
+    }
+
+    @Test("an expired password with a refresh token: get gives the username and the token, never the password")
+    func expiredWithRefreshToken() throws {
+        var request = azdoRequest(username: "user4", password: "expired-soon", expiry: now + 60)
+        request.oauthRefreshToken = Secret("xyzzy")
+        try fixture.helper.store(request)
+        let later = HelperFixture(now: now + 120, store: fixture.store)
+        let response = try #require(later.helper.get(azdoRequest(username: "user4")))
+        #expect(response.password == nil && response.passwordExpiryUTC == nil)
+        #expect(response.username == "user4" && response.oauthRefreshToken == Secret("xyzzy"))
     }
 
     @Test("a foreign host is left alone without an error")
@@ -386,7 +421,7 @@ struct HelperProgramTests {
         let outcome = fixture.program.run(.store, input: Array("protocol=https\nhost=dev.azure.com\nusername=contoso\n".utf8))
         #expect(outcome.exitStatus == 1)
         #expect(outcome.standardOutput == "")
-        #expect(fixture.sink.lines == [HelperError.missingAttribute("password").description])
+        #expect(fixture.sink.lines == [HelperError.missingPassword.description])
     }
 
     @Test("a url= with an encoded newline yields one-line diagnostics and stores nothing")

@@ -23,6 +23,14 @@ struct CredentialResponseTests {
         #expect(response.serialized(capabilities: ["authtype", "state"]) == expected)
     }
 
+    @Test("oauth_refresh_token follows the expiry and needs no capability (git 2.41+ reads it, older git ignores it)")
+    func refreshToken() {
+        var response = CredentialResponse(username: "contoso", password: Secret("pat-1"), passwordExpiryUTC: 5)
+        response.oauthRefreshToken = Secret("xyzzy")
+        #expect(response.serialized(capabilities: [])
+            == "username=contoso\npassword=pat-1\npassword_expiry_utc=5\noauth_refresh_token=xyzzy\n")
+    }
+
     @Test("absent fields are not written; an empty response is empty text")
     func absentFields() {
         #expect(CredentialResponse().serialized(capabilities: ["authtype", "state"]) == "")

@@ -74,6 +74,16 @@ public enum ProcessRunner {
             directory: directory, limitSeconds: limitSeconds)
     }
 
+    /// secret-tool (libsecret's encrypted session), tried up to three times: kwalletd5 fails
+    /// about 1 such call in 100 ("Client public key size is invalid"), or reads an empty secret.
+    public static func secretTool(_ arguments: [String], input: String = "") throws -> ProcessResult {
+        var result = try run(command: "secret-tool", arguments, input: input)
+        for _ in 1..<3 where result.status != 0 || (arguments.first == "lookup" && result.standardOutput.isEmpty) {
+            result = try run(command: "secret-tool", arguments, input: input)
+        }
+        return result
+    }
+
     /// Writes `bytes` with `write(2)`, retrying on EINTR and stopping quietly when the child
     /// closed its stdin early (FileHandle.write traps on both). SIGPIPE is ignored once.
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {

@@ -38,6 +38,29 @@ struct GitCloneTests {
         #expect(fill.standardOutput.contains("password=pat-\(organization)\n"))
     }
 
+    /// git itself never sends a password with an empty username over HTTP (http.c treats it
+    /// as no credentials), so a clone after Enter at the username prompt fails whatever the
+    /// helper; `git credential approve` still hands such a credential to `store`.
+    @Test("a credential with a blank username is stored as the organization's default, and the next clone is silent")
+    func blankUsername() throws {
+        let organization = uniqueOrganization("blank")
+        let repository = "\(organization)/web/_git/site"
+        let server = try GitServer(repositories: [repository])
+        let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"])
+        try server.setToken("pat-\(organization)", for: organization)
+        let approve = try sandbox.git(
+            ["credential", "approve"],
+            input: "protocol=http\nhost=\(server.host)\npath=\(repository)\nusername=\npassword=pat-\(organization)\n\n")
+        #expect(approve.status == 0 && approve.standardError.isEmpty, "\(approve.standardError)")
+        let items = try SecretServiceStore(timeoutMilliseconds: 5_000)
+            .credentials(server: "http://\(server.host)", organization: organization)
+        #expect(items.map(\.credential.username) == [organization])
+
+        let clone = try sandbox.git(["clone", "-q", server.url(repository), "work"])
+        #expect(clone.status == 0, "\(clone.standardError)")
+        #expect(sandbox.promptCount == 0)
+    }
+
     @Test("a PAT the server rejects makes git erase it, so it is gone from the keyring")
     func rejectedPATIsErased() throws {
         let organization = uniqueOrganization("reject")

@@ -35,6 +35,31 @@ struct KeyringHelperTests {
         #expect(get.standardOutput == "username=me\npassword=pat-x\npassword_expiry_utc=4102444800\n")
     }
 
+    /// git 2.41+ sends oauth_refresh_token and git's own suite for external helpers
+    /// (t/lib-credential.sh, "helper (…) gets oauth_refresh_token") checks it comes back.
+    /// Debian 12's git is 2.39, which never sends it, so the protocol is driven directly.
+    @Test("oauth_refresh_token is stored with the PAT (in the item's secret, never an attribute) and given back by get")
+    func oauthRefreshToken() throws {
+        let organization = uniqueOrganization("oauth")
+        let stored = try ProcessRunner.run(
+            TestPaths.helper, ["store"],
+            input: input(organization, "username=user4\npassword=pass\noauth_refresh_token=xyzzy\n"))
+        #expect(stored.status == 0, "\(stored.standardError)")
+        let get = try ProcessRunner.run(TestPaths.helper, ["get"], input: input(organization, "username=user4\n"))
+        #expect(get.standardOutput == "username=user4\npassword=pass\noauth_refresh_token=xyzzy\n")
+
+        // As git-credential-libsecret keeps it: the password, then the token on its own line.
+        let lookup = try ProcessRunner.secretTool(["lookup", "kind", "pat", "org", organization])
+        #expect(lookup.standardOutput == "pass\noauth_refresh_token=xyzzy")
+        let attributes = try ProcessRunner.secretTool(["search", "--all", "kind", "pat", "org", organization])
+        #expect(!attributes.standardOutput.replacingOccurrences(of: "secret = pass\noauth_refresh_token=xyzzy", with: "")
+            .contains("xyzzy"), "the token is in no attribute or label")
+
+        let erase = try ProcessRunner.run(TestPaths.helper, ["erase"], input: input(organization, "username=user4\npassword=pass\n"))
+        #expect(erase.status == 0)
+        #expect(try store.credentials(server: RemoteTarget.azureDevOpsServer, organization: organization).isEmpty)
+    }
+
     @Test("lookups and erases work through both paths: the fast client, and libsecret for an address it does not speak")
     func bothBusClients() throws {
         let organization = uniqueOrganization("clients")

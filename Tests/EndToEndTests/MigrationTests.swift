@@ -30,7 +30,7 @@ struct MigrationTests {
             "xdg:schema", "com.microsoft.GitCredentialManager", "service", "git:https://dev.azure.com/\(tokenOrg)",
             "account", "alice",
         ])
-        try storeForeign("libsecret-pat-\(libsecretOrg)\npassword_expiry_utc=4102444800", [
+        try storeForeign("libsecret-pat-\(libsecretOrg)\npassword_expiry_utc=4102444800\noauth_refresh_token=xyzzy", [
             "xdg:schema", "org.git.Password", "protocol", "https", "server", "\(libsecretOrg).visualstudio.com",
             "object", "p/_git/r", "user", "bob",
         ])
@@ -57,7 +57,8 @@ struct MigrationTests {
         #expect(try store.credentials(server: RemoteTarget.azureDevOpsServer, organization: tokenOrg).isEmpty)
         let get = try sandbox.helper(
             "get", "protocol=https\nhost=\(libsecretOrg).visualstudio.com\npath=p/_git/r\nusername=bob\n\n")
-        #expect(get.standardOutput == "username=bob\npassword=libsecret-pat-\(libsecretOrg)\npassword_expiry_utc=4102444800\n")
+        #expect(get.standardOutput
+            == "username=bob\npassword=libsecret-pat-\(libsecretOrg)\npassword_expiry_utc=4102444800\noauth_refresh_token=xyzzy\n")
 
         #expect(try foreignCount("com.microsoft.GitCredentialManager") == gcmBefore, "the originals stay")
         #expect(try foreignCount("org.git.Password") == libsecretBefore)

@@ -1,10 +1,14 @@
 /// git's `get`, `store` and `erase` for Azure DevOps PATs.
 ///
 /// - `get` answers with the newest unexpired PAT stored for the organization (and the
-///   account git named, if any), with `password_expiry_utc` when the expiry is known.
-///   An expired PAT is never returned. On any problem it reports one line and answers
-///   nothing, so git falls back to its prompt.
+///   account git named, if any), with `password_expiry_utc` when the expiry is known and
+///   the `oauth_refresh_token` stored with it. An expired PAT is never returned; if it came
+///   with a refresh token, only the username and that token are, so an OAuth helper after
+///   this one can renew it. On any problem it reports one line and answers nothing, so git
+///   falls back to its prompt.
 /// - `store` keeps what git confirmed worked; storing the value already there is a no-op.
+///   A blank username (Enter at git's username prompt: Azure DevOps ignores it with a PAT)
+///   stores the PAT as the organization's default account, which `get` answers with.
 ///   A new value is added before the old one is removed, so a concurrent `get` always
 ///   finds one of them.
 /// - `erase` removes only the PAT git says was rejected (a stale erase cannot delete a
@@ -42,6 +46,11 @@ public struct CredentialHelper: Sendable {
         let now = clock.now()
         let candidates = items.map(\.credential).filter { Self.matches($0, account: target.account) }
         guard let best = Self.newest(candidates.filter { !$0.isExpired(at: now) }) else {
+            if let expired = Self.newest(candidates), let refreshToken = expired.oauthRefreshToken {
+                var response = CredentialResponse(username: Self.username(of: expired, target))
+                response.oauthRefreshToken = refreshToken
+                return response
+            }
             if let expired = Self.newest(candidates), let validTo = expired.metadata.validTo {
                 diagnostics.report(
                     "the PAT stored for \(target.organization) expired on \(CivilDate.string(fromUnixSeconds: validTo)); "
@@ -55,10 +64,15 @@ public struct CredentialHelper: Sendable {
         {
             diagnostics.report(Self.reminderText(best, organization: target.organization, validTo: validTo, now: now))
         }
-        return CredentialResponse(
-            username: best.username.isEmpty ? target.organization : best.username,
-            password: best.secret,
-            passwordExpiryUTC: best.metadata.validTo)
+        var response = CredentialResponse(
+            username: Self.username(of: best, target), password: best.secret, passwordExpiryUTC: best.metadata.validTo)
+        response.oauthRefreshToken = best.oauthRefreshToken
+        return response
+    }
+
+    /// The username `get` answers with: the stored one, else the organization's name.
+    private static func username(of credential: StoredCredential, _ target: RemoteTarget) -> String {
+        credential.username.isEmpty ? target.organization : credential.username
     }
 
     /// The one-line reminder: which PAT, when, and the command that fixes it.
@@ -75,21 +89,27 @@ public struct CredentialHelper: Sendable {
     /// Saves the credential git confirmed worked.
     public func store(_ request: CredentialRequest) throws(HelperError) {
         guard let target = try targetOrThrow(for: request) else { return }
-        guard let username = request.username, !username.isEmpty else { throw .missingAttribute("username") }
-        guard let password = request.password, !password.isEmpty else { throw .missingAttribute("password") }
+        guard let password = request.password, !password.isEmpty else { throw .missingPassword }
+        let username = request.username.flatMap { $0.isEmpty ? nil : $0 } ?? target.organization
         let now = clock.now()
         if request.ephemeral { return }
         if let expiry = request.passwordExpiryUTC, expiry != 0, expiry <= now { return }
         do throws(KeyringError) {
             let existing = try store.credentials(server: target.server, organization: target.organization)
                 .filter { $0.credential.username.lowercased() == username.lowercased() }
-            if existing.contains(where: { $0.credential.secret == password }) { return }
+            let refreshToken = request.oauthRefreshToken.flatMap { $0.isEmpty ? nil : $0 }
+            let same = existing.filter { $0.credential.secret == password }
+            if !same.isEmpty && (refreshToken == nil || same.contains { $0.credential.oauthRefreshToken == refreshToken }) {
+                return
+            }
             let expiry = request.passwordExpiryUTC.flatMap { $0 > 0 ? $0 : nil }
-            let credential = StoredCredential(
+            var credential = StoredCredential(
                 server: target.server, organization: target.organization, username: username, secret: password,
-                metadata: PATMetadata(source: .typed, storedAt: now, validTo: expiry))
+                metadata: PATMetadata(source: .typed, storedAt: now, validTo: expiry), oauthRefreshToken: refreshToken)
+            // The same PAT with a new refresh token keeps what is known about the PAT.
+            if let kept = same.first?.credential { credential.metadata = kept.metadata }
             try store.replace(with: credential) {
-                $0.username.lowercased() == username.lowercased() && $0.secret != password
+                $0.username.lowercased() == username.lowercased() && $0 != credential
             }
         } catch {
             throw .keyring(error)

@@ -4,8 +4,8 @@ public enum HelperError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidInput(CredentialProtocolError)
     /// The request is for Azure DevOps but names no usable organization or scheme.
     case refused(RemoteRefusal)
-    /// `store` needs this attribute and did not get it.
-    case missingAttribute(String)
+    /// `store` got no password, or an empty one.
+    case missingPassword
     /// The keyring failed.
     case keyring(KeyringError)
 
@@ -14,8 +14,9 @@ public enum HelperError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidInput(let error): return error.description
         case .refused(let refusal): return refusal.description
-        case .missingAttribute(let name):
-            return "nothing stored: the input has no '\(name)='; send username and password lines"
+        case .missingPassword:
+            return "nothing stored: git sent no password (its 'password=' line is missing or empty); "
+                + "paste the PAT at git's password prompt"
         case .keyring(let error): return error.description
         }
     }

@@ -11,6 +11,9 @@ public struct CredentialResponse: Sendable, Equatable {
     public var password: Secret?
     /// `password_expiry_utc`, Unix seconds, when the expiry is known.
     public var passwordExpiryUTC: Int64?
+    /// `oauth_refresh_token`, given back as `store` received it (git 2.41 and later send it
+    /// only to helpers, and only git versions that understand it ever gave us one).
+    public var oauthRefreshToken: Secret?
     /// `authtype` (needs the `authtype` capability).
     public var authType: String?
     /// `credential` (needs the `authtype` capability).
@@ -43,6 +46,7 @@ public struct CredentialResponse: Sendable, Equatable {
         if let username { lines.append(("username", username)) }
         if let password { lines.append(("password", password.value)) }
         if let passwordExpiryUTC { lines.append(("password_expiry_utc", String(passwordExpiryUTC))) }
+        if let oauthRefreshToken { lines.append(("oauth_refresh_token", oauthRefreshToken.value)) }
         if authTypeAllowed {
             if let authType { lines.append(("authtype", authType)) }
             if let credential { lines.append(("credential", credential.value)) }

@@ -64,10 +64,9 @@ public struct CredentialMigration: Sendable {
                 outcome.skipped.append("an item without a URL")
                 continue
             }
-            let lines = item.secret.value.split(separator: "\n", omittingEmptySubsequences: false)
-            let password = String(lines.first ?? "")
-            request.passwordExpiryUTC = lines.dropFirst().first { $0.hasPrefix("password_expiry_utc=") }
-                .flatMap { Int64($0.dropFirst("password_expiry_utc=".count)) }
+            let parts = SecretLines(parsing: item.secret)
+            let password = parts.password.value
+            request.passwordExpiryUTC = parts.passwordExpiryUTC
             guard case .target(let target) = resolver.resolve(request, diagnostics: NoDiagnostics()) else {
                 outcome.skipped.append("\(DisplayText.quoted(request.host ?? "?")): not Azure DevOps")
                 continue
@@ -88,7 +87,8 @@ public struct CredentialMigration: Sendable {
             }
             try store.add(StoredCredential(
                 server: target.server, organization: target.organization, username: username, secret: secret,
-                metadata: PATMetadata(source: .imported, storedAt: clock.now(), validTo: request.passwordExpiryUTC)))
+                metadata: PATMetadata(source: .imported, storedAt: clock.now(), validTo: request.passwordExpiryUTC),
+                oauthRefreshToken: parts.oauthRefreshToken))
             outcome.imported.append("\(target.organization) (\(username))")
         }
         return outcome

@@ -52,14 +52,21 @@ public struct StoredCredential: Sendable, Equatable {
     public var secret: Secret
     /// Everything else known about it.
     public var metadata: PATMetadata
+    /// The `oauth_refresh_token` git (2.41 and later) passed with it, kept for an OAuth
+    /// helper later in git's list; as secret as the password.
+    public var oauthRefreshToken: Secret?
 
     /// Creates a credential.
-    public init(server: String, organization: String, username: String, secret: Secret, metadata: PATMetadata) {
+    public init(
+        server: String, organization: String, username: String, secret: Secret, metadata: PATMetadata,
+        oauthRefreshToken: Secret? = nil
+    ) {
         self.server = server
         self.organization = organization
         self.username = username
         self.secret = secret
         self.metadata = metadata
+        self.oauthRefreshToken = oauthRefreshToken
     }
 
     /// Whether the PAT is known to have stopped working at `now`.

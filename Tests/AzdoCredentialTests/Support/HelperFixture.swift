@@ -6,7 +6,7 @@ struct HelperFixture {
     /// 2026-01-01T00:00:00Z.
     static let defaultNow: Int64 = 1_767_225_600
 
-    let store = InMemoryCredentialStore()
+    let store: InMemoryCredentialStore
     let sink = RecordingSink()
     let extraHosts: FakeExtraHostSource
     let helper: CredentialHelper
@@ -14,8 +14,9 @@ struct HelperFixture {
 
     init(
         now: Int64 = defaultNow, extraHosts: FakeExtraHostSource = FakeExtraHostSource(),
-        reminder: (any ExpiryReminder)? = nil
+        reminder: (any ExpiryReminder)? = nil, store: InMemoryCredentialStore = InMemoryCredentialStore()
     ) {
+        self.store = store
         self.extraHosts = extraHosts
         helper = CredentialHelper(
             store: store, resolver: RemoteResolver(extraHosts: extraHosts), clock: FixedClock(now), diagnostics: sink,
