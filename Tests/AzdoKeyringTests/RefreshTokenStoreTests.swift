@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Entra refresh tokens in a real gnome-keyring", .privateKeyring)
 struct RefreshTokenStoreTests {
-    let store = SecretServiceStore(timeoutMilliseconds: 5_000)
+    let store = SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
     let authority = "https://login.example.test"
 
     @Test("a saved refresh token comes back; a rotated one replaces it; remove signs out")

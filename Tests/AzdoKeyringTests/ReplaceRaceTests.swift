@@ -7,12 +7,12 @@ import Testing
 
 @Suite("Reading while another writer replaces the PAT", .privateKeyring)
 struct ReplaceRaceTests {
-    @Test("every lookup during 150 replacements finds a PAT, the old or the new one, and never fails")
+    @Test("every lookup during 150 replacements finds a PAT, the old or the new one, and never fails", .heavyKeyringLoad)
     func lookupsNeverFail() async throws {
         let organization = uniqueOrganization("race")
         // What is tested is that a lookup never misses or fails, not how fast the keyring
         // answers while the rest of the suite also uses it: hence the long timeouts.
-        let writer = SecretServiceStore(timeoutMilliseconds: 30_000)
+        let writer = SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
         try writer.add(credential(organization, secret: "pat-0", storedAt: 0))
         let done = Atomic<Bool>(false)
         defer { done.store(true, ordering: .releasing) }
@@ -20,7 +20,7 @@ struct ReplaceRaceTests {
         // The reader loops on a thread of its own: as a task it would hold one of the test
         // runner's few threads until the writer, which may be waiting for a thread, finishes.
         let reader = OnThread { () -> (lookups: Int, failures: [String]) in
-            let store = SecretServiceStore(timeoutMilliseconds: 30_000)
+            let store = SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
             var lookups = 0
             var failures: [String] = []
             while !done.load(ordering: .acquiring) {
@@ -73,7 +73,7 @@ struct ReplaceRaceTests {
         cat "$errors"
         """
 
-    @Test("new helper processes reading while another stores and erases: no get ever fails", .keyringTools)
+    @Test("new helper processes reading while another stores and erases: no get ever fails", .keyringTools, .heavyKeyringLoad)
     func newClientsDuringChurn() throws {
         // 200 cycles found gnome-keyring's new-client race in 3 runs of 3; the other services
         // store and erase through prompts, several times slower, and get half as many.

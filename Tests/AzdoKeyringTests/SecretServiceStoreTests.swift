@@ -15,7 +15,7 @@ func credential(
 
 @Suite("Secret Service store against a real Secret Service", .privateKeyring)
 struct SecretServiceStoreTests {
-    let store = SecretServiceStore(timeoutMilliseconds: 5_000)
+    let store = SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
 
     @Test("an added PAT comes back with every attribute and git's refresh token, and only for its organization")
     func roundTrip() throws {
@@ -37,7 +37,8 @@ struct SecretServiceStoreTests {
         #expect(others.map(\.credential.secret) == [Secret("pat-\(other)")])
     }
 
-    @Test("one search returns 300 items with their own secrets (more calls than a bus lets one connection leave unanswered)")
+    @Test("one search returns 300 items with their own secrets (more calls than a bus lets one connection leave unanswered)",
+        .heavyKeyringLoad)
     func manyItemsInOneSearch() throws {
         let organization = uniqueOrganization("many")
         let users = (0..<300).map { "user\($0)" }

@@ -61,7 +61,7 @@ public struct GitSandbox: Sendable {
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_ASKPASS"] = home.appendingPathComponent("askpass.sh").path
-        return environment
+        return TestKeyring.childEnvironment(environment)
     }
 
     /// Runs `git` with `arguments` in `directory` (default: the sandbox).

@@ -21,6 +21,8 @@ public struct ProcessResult: Sendable {
 /// Runs child processes to completion, feeding stdin and collecting both outputs.
 public enum ProcessRunner {
     /// Runs `executable` with `arguments`; `environment` replaces the inherited one when given.
+    /// Either way the child gets the tests' keyring timeout unless it names its own
+    /// (`TestKeyring.childEnvironment`).
     /// A child still running after `limitSeconds` (by default far beyond any test's need) is
     /// killed, so that a hung child fails its test instead of stalling the whole run; its
     /// result then has status 137 and stderr ends with a line saying so.
@@ -31,7 +33,7 @@ public enum ProcessRunner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        process.environment = TestKeyring.childEnvironment(environment)
         if let directory { process.currentDirectoryURL = directory }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin

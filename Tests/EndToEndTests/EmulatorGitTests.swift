@@ -26,7 +26,7 @@ struct EmulatorGitTests {
         let client = PATClient(
             organization: organization, accessToken: try await entra.waitForSignIn(challenge).accessToken,
             transport: transport, sleeper: TaskSleeper(), baseURL: server.baseURL)
-        let keyring = SecretServiceStore(timeoutMilliseconds: 5_000)
+        let keyring = SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
         let journal = FileRotationJournal(directory: try TestPaths.temporaryDirectory("journal").path)
         let manager = PATManager(store: keyring, journal: journal, clock: SystemClock(), server: "http://\(server.host)")
 

@@ -52,7 +52,7 @@ struct GitCloneTests {
             ["credential", "approve"],
             input: "protocol=http\nhost=\(server.host)\npath=\(repository)\nusername=\npassword=pat-\(organization)\n\n")
         #expect(approve.status == 0 && approve.standardError.isEmpty, "\(approve.standardError)")
-        let items = try SecretServiceStore(timeoutMilliseconds: 5_000)
+        let items = try SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
             .credentials(server: "http://\(server.host)", organization: organization)
         #expect(items.map(\.credential.username) == [organization])
 
@@ -77,7 +77,7 @@ struct GitCloneTests {
         #expect(fetch.status != 0)
         #expect(fetch.standardError.contains("Authentication failed"))
 
-        let items = try SecretServiceStore(timeoutMilliseconds: 5_000)
+        let items = try SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
             .credentials(server: "http://\(server.host)", organization: organization)
         #expect(items.isEmpty)
         let get = try sandbox.helper("get", "protocol=http\nhost=\(server.host)\npath=\(repository)\n\n")

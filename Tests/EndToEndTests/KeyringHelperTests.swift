@@ -7,7 +7,7 @@ import Testing
 /// get/store/erase through the built executable against the private session keyring.
 @Suite("The helper with the real keyring", .privateKeyring)
 struct KeyringHelperTests {
-    let store = SecretServiceStore(timeoutMilliseconds: 5_000)
+    let store = SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
 
     func input(_ organization: String, _ extra: String = "") -> String { credentialRequest(organization, extra) }
 

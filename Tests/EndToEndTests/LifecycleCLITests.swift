@@ -134,7 +134,7 @@ struct LifecycleCLITests {
         let login = try await world.login(["--org", organization])
         #expect(login.status == 0, "\(login.standardError)")
         #expect(login.standardError.contains("signed in to tenant \(tenant);"))
-        let token = try SecretServiceStore(timeoutMilliseconds: 5_000)
+        let token = try SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
             .refreshToken(authority: world.server.baseURL, tenant: tenant, clientID: LifecycleSettings.defaultClientID)
         #expect(token != nil)
 
@@ -161,7 +161,7 @@ struct LifecycleCLITests {
         #expect(trace.contains("\"token\":\"[redacted]\""))
         #expect(trace.contains("refresh_token=[redacted]"))
         let pat = try #require(world.stored(organization).first?.credential.secret.value)
-        let refresh = try #require(SecretServiceStore(timeoutMilliseconds: 5_000).refreshToken(
+        let refresh = try #require(SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds).refreshToken(
             authority: world.server.baseURL, tenant: world.environment["GIT_CREDENTIAL_AZDO_TENANT"] ?? "",
             clientID: LifecycleSettings.defaultClientID)?.token.value)
         #expect(!trace.contains(pat))

@@ -50,7 +50,7 @@ struct MigrationTests {
         #expect(libsecret.standardOutput.contains("imported: \(libsecretOrg) (bob)\n"))
         #expect(libsecret.errorLines.contains("git-credential-azdo: skipped github.com: not Azure DevOps"))
 
-        let store = SecretServiceStore(timeoutMilliseconds: 5_000)
+        let store = SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
         let fromGCM = try store.credentials(server: RemoteTarget.azureDevOpsServer, organization: gcmOrg)
         #expect(fromGCM.map(\.credential.secret) == [Secret("gcm-pat-\(gcmOrg)")])
         #expect(fromGCM.first?.credential.username == "alice" && fromGCM.first?.credential.metadata.source == .imported)

@@ -11,7 +11,7 @@ import Testing
 @Suite("Every Secret Service: the helper's own commands", .privateKeyring)
 struct SecretServiceMatrixTests {
     let service = KeyringSession.service
-    let store = SecretServiceStore(timeoutMilliseconds: 10_000)
+    let store = SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds)
 
     func input(_ organization: String, _ extra: String = "") -> String { credentialRequest(organization, extra) }
 
@@ -68,7 +68,7 @@ struct SecretServiceMatrixTests {
             #expect(try ProcessRunner.run(
                 TestPaths.helper, ["store"], input: input(organization, "username=\(user)\npassword=pat-\(user)\n")).status == 0)
         }
-        let slow = SecretServiceStore(timeoutMilliseconds: 10_000, calls: ShimSecretService(lookupsThroughLibsecret: true))
+        let slow = SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds, calls: ShimSecretService(lookupsThroughLibsecret: true))
         let fast = try store.credentials(server: RemoteTarget.azureDevOpsServer, organization: organization)
         let fallback = try slow.credentials(server: RemoteTarget.azureDevOpsServer, organization: organization)
         #expect(fast.count == 2)

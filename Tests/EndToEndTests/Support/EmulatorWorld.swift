@@ -180,7 +180,7 @@ struct EmulatorWorld {
 
     /// The keyring's PATs for `organization` on the emulator.
     func stored(_ organization: String) throws -> [StoredItem] {
-        try SecretServiceStore(timeoutMilliseconds: 5_000).credentials(server: server.baseURL, organization: organization)
+        try SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds).credentials(server: server.baseURL, organization: organization)
     }
 
     /// The emulator's log of git requests.
