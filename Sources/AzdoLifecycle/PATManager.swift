@@ -87,13 +87,7 @@ public struct PATManager: Sendable {
         guard let id = authorizationID ?? newestManaged(items)?.credential.metadata.authorizationID else {
             throw .noManagedPAT(organization: organization)
         }
-        do {
-            try await client.revoke(authorizationID: id)
-        } catch {
-            guard case .api(.tokenError(let code, _)) = error,
-                ["authorizationNotFound", "tokenNotFound", "invalidAuthorizationId"].contains(code.rawValue)
-            else { throw .api(error) }
-        }
+        do { try await PATRotator.revoke(id, client: client) } catch { throw .api(error) }
         do {
             for item in items where item.credential.metadata.authorizationID == id { try store.remove(id: item.id) }
         } catch { throw .keyring(error) }

@@ -8,13 +8,22 @@ import Testing
 /// configured as credential.helper and the PATs in the private session keyring.
 @Suite("git clone, fetch and push through the helper", .privateKeyring)
 struct GitCloneTests {
-    @Test("the first clone prompts and stores; the next clone and a push are silent")
-    func promptOnceThenSilent() throws {
-        let organization = uniqueOrganization("clone")
+    /// A new organization's repository on a git server that accepts `pat-ORG` for it, and a
+    /// git sandbox that trusts the server.
+    func oneRepository(_ label: String, useHttpPath: Bool = true) throws
+        -> (organization: String, repository: String, server: GitServer, sandbox: GitSandbox)
+    {
+        let organization = uniqueOrganization(label)
         let repository = "\(organization)/web/_git/site"
         let server = try GitServer(repositories: [repository])
-        let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"])
+        let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"], useHttpPath: useHttpPath)
         try server.setToken("pat-\(organization)", for: organization)
+        return (organization, repository, server, sandbox)
+    }
+
+    @Test("the first clone prompts and stores; the next clone and a push are silent")
+    func promptOnceThenSilent() throws {
+        let (organization, repository, server, sandbox) = try oneRepository("clone")
         try sandbox.answerPrompts(username: organization, password: "pat-\(organization)")
 
         let first = try sandbox.git(["clone", "-q", server.url(repository), "first"])
@@ -43,11 +52,7 @@ struct GitCloneTests {
     /// helper; `git credential approve` still hands such a credential to `store`.
     @Test("a credential with a blank username is stored as the organization's default, and the next clone is silent")
     func blankUsername() throws {
-        let organization = uniqueOrganization("blank")
-        let repository = "\(organization)/web/_git/site"
-        let server = try GitServer(repositories: [repository])
-        let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"])
-        try server.setToken("pat-\(organization)", for: organization)
+        let (organization, repository, server, sandbox) = try oneRepository("blank")
         let approve = try sandbox.git(
             ["credential", "approve"],
             input: "protocol=http\nhost=\(server.host)\npath=\(repository)\nusername=\npassword=pat-\(organization)\n\n")
@@ -111,11 +116,7 @@ struct GitCloneTests {
 
     @Test("without useHttpPath the organization comes from the user name in the URL")
     func organizationFromUserName() throws {
-        let organization = uniqueOrganization("userinfo")
-        let repository = "\(organization)/web/_git/site"
-        let server = try GitServer(repositories: [repository])
-        let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"], useHttpPath: false)
-        try server.setToken("pat-\(organization)", for: organization)
+        let (organization, repository, server, sandbox) = try oneRepository("userinfo", useHttpPath: false)
         try sandbox.answerPrompts(username: organization, password: "pat-\(organization)")
         let url = server.url(repository, user: organization)
         #expect(try sandbox.git(["clone", "-q", url, "first"]).status == 0)

@@ -11,6 +11,11 @@ struct KeyringHelperTests {
 
     func input(_ organization: String, _ extra: String = "") -> String { credentialRequest(organization, extra) }
 
+    /// The built helper's `action` on a request for `organization` with `extra` lines.
+    func helper(_ action: String, _ organization: String, _ extra: String = "") throws -> ProcessResult {
+        try ProcessRunner.run(TestPaths.helper, [action], input: input(organization, extra))
+    }
+
     @Test("an expired PAT is never returned; stderr names the organization and the date")
     func expiredIsNeverReturned() throws {
         let organization = uniqueOrganization("expired")
@@ -26,12 +31,10 @@ struct KeyringHelperTests {
     @Test("get reports password_expiry_utc for a PAT whose expiry is known")
     func expiryIsReported() throws {
         let organization = uniqueOrganization("expiry")
-        let store = try ProcessRunner.run(
-            TestPaths.helper, ["store"],
-            input: input(organization, "username=me\npassword=pat-x\npassword_expiry_utc=4102444800\n"))
+        let store = try helper("store", organization, "username=me\npassword=pat-x\npassword_expiry_utc=4102444800\n")
         #expect(store.status == 0)
         #expect(store.standardOutput.isEmpty)
-        let get = try ProcessRunner.run(TestPaths.helper, ["get"], input: input(organization))
+        let get = try helper("get", organization)
         #expect(get.standardOutput == "username=me\npassword=pat-x\npassword_expiry_utc=4102444800\n")
     }
 
@@ -41,11 +44,9 @@ struct KeyringHelperTests {
     @Test("oauth_refresh_token is stored with the PAT (in the item's secret, never an attribute) and given back by get")
     func oauthRefreshToken() throws {
         let organization = uniqueOrganization("oauth")
-        let stored = try ProcessRunner.run(
-            TestPaths.helper, ["store"],
-            input: input(organization, "username=user4\npassword=pass\noauth_refresh_token=xyzzy\n"))
+        let stored = try helper("store", organization, "username=user4\npassword=pass\noauth_refresh_token=xyzzy\n")
         #expect(stored.status == 0, "\(stored.standardError)")
-        let get = try ProcessRunner.run(TestPaths.helper, ["get"], input: input(organization, "username=user4\n"))
+        let get = try helper("get", organization, "username=user4\n")
         #expect(get.standardOutput == "username=user4\npassword=pass\noauth_refresh_token=xyzzy\n")
 
         // As git-credential-libsecret keeps it: the password, then the token on its own line.
@@ -55,7 +56,7 @@ struct KeyringHelperTests {
         #expect(!attributes.standardOutput.replacingOccurrences(of: "secret = pass\noauth_refresh_token=xyzzy", with: "")
             .contains("xyzzy"), "the token is in no attribute or label")
 
-        let erase = try ProcessRunner.run(TestPaths.helper, ["erase"], input: input(organization, "username=user4\npassword=pass\n"))
+        let erase = try helper("erase", organization, "username=user4\npassword=pass\n")
         #expect(erase.status == 0)
         #expect(try store.credentials(server: RemoteTarget.azureDevOpsServer, organization: organization).isEmpty)
     }

@@ -237,5 +237,4 @@ public struct PATRotator: Sendable {
         guard let from = metadata.validFrom, let to = metadata.validTo, to > from else { return defaultLifespanDays }
         return min(max((to - from + 43_200) / 86_400, 1), 366)
     }
-
 }

@@ -21,7 +21,7 @@ public struct RefreshReport: Sendable, Equatable {
         case rotationFailed(validTo: Int64, reason: String)
         /// An interrupted rotation or create was finished or undone.
         case recovered(RecoveryResult)
-        /// An interrupted rotation waits for a sign-in to be finished.
+        /// An interrupted rotation or create waits for a sign-in to be finished.
         case interruptedRotationWaits
         /// Something else failed.
         case failed(String)
@@ -85,7 +85,7 @@ public struct RefreshReport: Sendable, Equatable {
                 return "\(org): undid a `pat create` an earlier run left unfinished (\(revoked) unstored PAT(s) revoked); "
                     + "the stored PATs are unchanged"
             case .interruptedRotationWaits:
-                return "\(org): an interrupted rotation waits for a sign-in; run `git credential-azdo login`"
+                return "\(org): an interrupted rotation or PAT create waits for a sign-in; run `git credential-azdo login`"
             case .failed(let reason): return "\(org): \(reason)"
             }
         }
