@@ -71,6 +71,11 @@ void CAzdoSecret_error_clear(CAzdoSecretError *error) {
     error->status = CAZDO_SECRET_OK;
 }
 
+// A search that raced a deletion is run again, up to this many times in all: listing every
+// item while another client stores and erases in a loop (the keyring matrix's churn beside
+// `status`) raced 3 times in a row on kwalletd5 once.
+enum { SEARCH_ATTEMPTS = 6 };
+
 // libsecret's search meets the races the fast client retries (an item deleted between its
 // calls), and its encrypted session fails now and then on kwalletd5: about 1 call in 100
 // fails ("Client public key size is invalid", "Can't find session") or reads an empty
@@ -87,12 +92,12 @@ static int libsecret_search_should_retry(CAzdoSecretStatus status, int load, con
     return 0;
 }
 
-// The libsecret search, tried up to three times as `libsecret_search_should_retry` says.
+// The libsecret search, tried up to SEARCH_ATTEMPTS times as `libsecret_search_should_retry` says.
 static CAzdoSecretStatus search_through_libsecret(const char *schema, const CAzdoSecretAttribute *query,
                                                   size_t query_count, int load, int timeout_ms, SearchResult *result,
                                                   CAzdoSecretError *error) {
     CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
-    for (int attempt = 0; attempt < 3; attempt++) {
+    for (int attempt = 0; attempt < SEARCH_ATTEMPTS; attempt++) {
         if (attempt > 0) {
             libsecret_reset();
         }
@@ -170,7 +175,7 @@ static CAzdoSecretStatus wire_lookup(const char *schema, const CAzdoSecretAttrib
     }
     CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
     WireNext next = WIRE_RETRY;
-    for (int attempt = 0; attempt < 3 && next == WIRE_RETRY; attempt++) {
+    for (int attempt = 0; attempt < SEARCH_ATTEMPTS && next == WIRE_RETRY; attempt++) {
         search_result_free(result);
         CAzdoSecret_error_clear(error);
         status = wire_search(wire, schema, query, query_count, load, timeout_ms, result, &next, error);

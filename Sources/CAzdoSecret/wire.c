@@ -185,6 +185,14 @@ static CAzdoSecretStatus call_all(WireConnection *connection, Call *calls, size_
     return CAZDO_SECRET_OK;
 }
 
+// Whether an error reply says the item a call named is gone. kwalletd5 says so with
+// InvalidArgs and "Can't find item at path …", where the others answer NoSuchObject or
+// UnknownObject (see `wire_error_status`).
+static int names_vanished_item(const char *name, const char *text) {
+    return strcmp(name, "org.freedesktop.DBus.Error.InvalidArgs") == 0 && text != NULL &&
+           strncmp(text, "Can't find item", strlen("Can't find item")) == 0;
+}
+
 // The first error reply among the calls, as a status with its message, and what to do
 // about it: a call that hit an item removed or locked meanwhile, or gnome-keyring's
 // new-client race (a first call answered UnknownMethod: its new client is registered in
@@ -198,7 +206,8 @@ static CAzdoSecretStatus first_error(const Call *calls, size_t count, WireNext *
         }
         const char *name = reply->error_name ? reply->error_name : "org.freedesktop.DBus.Error.Failed";
         const char *text = wire_error_text(reply);
-        CAzdoSecretStatus status = wire_error_status(name);
+        CAzdoSecretStatus status =
+            names_vanished_item(name, text) ? CAZDO_SECRET_NO_SUCH_OBJECT : wire_error_status(name);
         if (strcmp(name, "org.freedesktop.DBus.Error.UnknownMethod") == 0 || status == CAZDO_SECRET_NO_SUCH_OBJECT ||
             status == CAZDO_SECRET_LOCKED) {
             *next = WIRE_RETRY;
