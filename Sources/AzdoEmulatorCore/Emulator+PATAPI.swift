@@ -121,14 +121,8 @@ extension Emulator {
         let filter = query["displayFilterOption"] ?? "active"
         let top = min(max(Int(query["$top"] ?? "") ?? 100, 1), 100)
         let start = Int(query["continuationToken"] ?? "") ?? 0
-        let matching = withState { $0.pats }.filter { $0.value.organization == organization }.filter { entry in
-            let pat = entry.value
-            switch filter {
-            case "revoked": return pat.revoked
-            case "expired": return !pat.revoked && pat.validTo <= time
-            case "all": return true
-            default: return !pat.revoked && pat.validTo > time
-            }
+        let matching = withState { $0.pats }.filter {
+            $0.value.organization == organization && $0.value.isShown(by: filter, at: time)
         }.sorted { ($0.value.displayName, $0.key) < ($1.value.displayName, $1.key) }
         let page = matching.dropFirst(start).prefix(top)
         let next = start + page.count < matching.count ? String(start + page.count) : ""

@@ -78,18 +78,17 @@ public final class Emulator: HTTPTransport {
     }
 
     /// The PATs issued so far that are neither revoked nor expired, by organization.
-    public func livePATs(organization: String) -> [String] {
-        let time = now()
-        return state.withLock { state in
-            state.pats.filter { $0.value.organization == organization && !$0.value.revoked && $0.value.validTo > time }
-                .map(\.key).sorted()
-        }
-    }
+    public func livePATs(organization: String) -> [String] { pats(organization, shownBy: "active") }
 
     /// The PATs of `organization` revoked so far.
-    public func revokedPATs(organization: String) -> [String] {
-        state.withLock { state in
-            state.pats.filter { $0.value.organization == organization && $0.value.revoked }.map(\.key).sorted()
+    public func revokedPATs(organization: String) -> [String] { pats(organization, shownBy: "revoked") }
+
+    /// The ids of `organization`'s PATs that a list with `filter` shows now, sorted.
+    private func pats(_ organization: String, shownBy filter: String) -> [String] {
+        let time = now()
+        return state.withLock { state in
+            state.pats.filter { $0.value.organization == organization && $0.value.isShown(by: filter, at: time) }
+                .map(\.key).sorted()
         }
     }
 

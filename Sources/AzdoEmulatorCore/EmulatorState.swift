@@ -21,6 +21,17 @@ struct EmulatorState {
         var token: String
         var allOrgs = false
         var revoked = false
+
+        /// Whether a list with `displayFilterOption` `filter` (`active`, the default,
+        /// `revoked`, `expired` or `all`) shows this PAT at `time`.
+        func isShown(by filter: String, at time: Int64) -> Bool {
+            switch filter {
+            case "revoked": return revoked
+            case "expired": return !revoked && validTo <= time
+            case "all": return true
+            default: return !revoked && validTo > time
+            }
+        }
     }
 
     var deviceCodes: [String: DeviceCode] = [:]

@@ -61,7 +61,7 @@ public struct GitSandbox: Sendable {
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_ASKPASS"] = home.appendingPathComponent("askpass.sh").path
-        return TestKeyring.childEnvironment(environment)
+        return environment
     }
 
     /// Runs `git` with `arguments` in `directory` (default: the sandbox).

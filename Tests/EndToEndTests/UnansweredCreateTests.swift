@@ -72,10 +72,11 @@ struct UnansweredCreateTests {
         #expect(working.count == 1)
 
         try await world.control("fault?kind=slow&seconds=120&method=POST")
-        var environment = world
-        environment.environment["GIT_CREDENTIAL_AZDO_HTTP_TIMEOUT"] = "120"
+        // This create waits out the held answer, so it is surely still running when killed.
+        var patient = world
+        patient.environment["GIT_CREDENTIAL_AZDO_HTTP_TIMEOUT"] = "120"
         let output = OutputBuffer()
-        let create = try environment.start(["pat", "create", "--org", organization], standardError: output.pipe)
+        let create = try patient.start(["pat", "create", "--org", organization], standardError: output.pipe)
         var made = false
         for _ in 0..<600 where !made {
             made = try await world.serverPATs(organization).count == 2

@@ -87,9 +87,7 @@ struct PATCreation: Sendable {
 
     /// Revokes `ids`. A failure keeps the intent in the journal, so `refresh` tries again.
     private func revoke(_ ids: [String], client: PATClient) async throws(PATCreationError) {
-        for id in ids {
-            do { try await PATRotator.revoke(id, client: client) } catch { throw .api(error) }
-        }
+        do { try await PATRotator.revoke(ids, client: client) } catch { throw .api(error) }
     }
 
     /// Whether a failed create certainly created nothing (the service refused it).

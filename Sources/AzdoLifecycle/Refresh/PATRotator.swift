@@ -164,9 +164,8 @@ public struct PATRotator: Sendable {
             try await undo(intent, revoking: made, client: client)
             return intent.kind == .create ? .createUndone(revoked: made.count) : .undone(revoked: made.count)
         }
-        for id in made where id != new.credential.metadata.authorizationID {
-            do { try await Self.revoke(id, client: client) } catch { throw .api(error) }
-        }
+        let extra = made.filter { $0 != new.credential.metadata.authorizationID }
+        do { try await Self.revoke(extra, client: client) } catch { throw .api(error) }
         if intent.kind == .create {
             do { try journal.remove(nonce: intent.nonce) } catch { throw .journal(error) }
             return .createKept
@@ -213,10 +212,13 @@ public struct PATRotator: Sendable {
 
     /// Revokes the server copies of a rotation that did not reach the keyring, then forgets it.
     private func undo(_ intent: RotationIntent, revoking ids: [String], client: PATClient) async throws(RotationError) {
-        for id in ids {
-            do { try await Self.revoke(id, client: client) } catch { throw .api(error) }
-        }
+        do { try await Self.revoke(ids, client: client) } catch { throw .api(error) }
         do { try journal.remove(nonce: intent.nonce) } catch { throw .journal(error) }
+    }
+
+    /// Revokes each of `ids` in turn (see `revoke(_:client:)`), stopping at the first failure.
+    static func revoke(_ ids: [String], client: PATClient) async throws(PATClientError) {
+        for id in ids { try await revoke(id, client: client) }
     }
 
     /// Revokes `id`; a PAT the server no longer knows counts as revoked.
