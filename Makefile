@@ -86,10 +86,11 @@ install: release completions
 	install -D -m 644 .build/completions/bash $(DESTDIR)$(DATADIR)/bash-completion/completions/git-credential-azdo
 	install -D -m 644 .build/completions/zsh $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_git-credential-azdo
 	install -D -m 644 .build/completions/fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/git-credential-azdo.fish
-	for unit in Packaging/systemd/*; do \
-		sed 's|/usr/bin/git-credential-azdo|$(BINDIR)/git-credential-azdo|' $$unit > .build/$$(basename $$unit) && \
-		install -D -m 644 .build/$$(basename $$unit) $(DESTDIR)$(SYSTEMDUSERDIR)/$$(basename $$unit) || exit 1; \
-	done
+	@# The units' one source is the executable's (`refresher enable` writes the same text).
+	rm -rf .build/systemd
+	.build/release/git-credential-azdo-lifecycle refresher write-units --executable $(BINDIR)/git-credential-azdo .build/systemd
+	install -D -m 644 -t $(DESTDIR)$(SYSTEMDUSERDIR) .build/systemd/git-credential-azdo-refresh.service \
+		.build/systemd/git-credential-azdo-refresh.timer
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/git-credential-azdo $(DESTDIR)$(MANDIR)/man1/git-credential-azdo.1
@@ -109,7 +110,8 @@ deb:
 		--buildinfo-option=-u.build/deb --buildinfo-option=-O.build/deb/git-credential-azdo.buildinfo \
 		--changes-option=-u.build/deb --changes-option=-O.build/deb/git-credential-azdo.changes; \
 		status=$$?; rm -rf debian Packaging/debian/git-credential-azdo Packaging/debian/.debhelper \
-		Packaging/debian/files Packaging/debian/*.substvars Packaging/debian/debhelper-build-stamp; exit $$status
+		Packaging/debian/files Packaging/debian/*.substvars Packaging/debian/*.debhelper \
+		Packaging/debian/debhelper-build-stamp; exit $$status
 	lintian --fail-on error,warning --suppress-tags-from-file Packaging/debian/lintian-explained .build/deb/*.deb
 
 # The package's files in a scratch root, used from a clean shell against the emulator.

@@ -4,6 +4,7 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 #if arch(arm64)
@@ -37,72 +38,91 @@ let package = Package(
         // headers (libsecret-1-dev, libglib2.0-dev) but links nothing: it loads gio and
         // libsecret with dlopen when first needed (see library.h).
         .target(name: "CAzdoSecret", cSettings: [.unsafeFlags(libsecretHeaderFlags)]),
-        // Everything testable without a keyring: protocol, remotes, get/store/erase rules.
-        .target(name: "AzdoCredential"),
-        // The PAT Lifecycle Management API's JSON and error rules (off the get/store/erase path).
-        .target(name: "AzdoLifecycle", dependencies: ["AzdoCredential"]),
-        // The Azure DevOps and Entra emulator's logic, independent of any HTTP server.
-        .target(name: "AzdoEmulatorCore", dependencies: ["AzdoLifecycle"]),
+        // The process's surroundings over libc, and the seams to them: streams, environment,
+        // files, child processes, git's config, the clock, diagnostics. No Foundation: the
+        // helper git runs on every fetch is built on it.
+        .target(name: "AzdoSystem"),
+        // git's credential protocol and the helper's rules: which remotes are Azure DevOps,
+        // what get/store/erase do, and the seams to where credentials are kept.
+        .target(name: "AzdoCredential", dependencies: ["AzdoSystem"]),
+        // The freedesktop Secret Service behind those seams, through the C shim.
+        .target(name: "AzdoKeyring", dependencies: ["AzdoCredential", "AzdoSystem", "CAzdoSecret"]),
+        // The HTTP seam: requests, responses and the transport protocol. A leaf, so the
+        // emulator can serve it without linking the client it checks.
+        .target(name: "AzdoHTTP"),
+        // The Azure DevOps PAT Lifecycle Management API and Microsoft Entra sign-in.
+        .target(name: "AzdoAPI", dependencies: ["AzdoCredential", "AzdoHTTP", "AzdoSystem"]),
+        // A PAT's life: create, list, revoke, import, and the refresher that warns and
+        // regenerates (with its journal, daemon loop and notifications).
+        .target(
+            name: "AzdoLifecycle",
+            dependencies: ["AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoSystem", "CAzdoSecret"]),
+        // Setup and diagnostics: git configuration, migration from other helpers, doctor,
+        // status, the systemd user timer.
+        .target(
+            name: "AzdoSetup",
+            dependencies: ["AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoKeyring", "AzdoLifecycle", "AzdoSystem"]),
         // The real HTTPS transport (AsyncHTTPClient: static, adds ~1 ms start-up, unlike
         // FoundationNetworking's ~5 ms), honouring HTTPS_PROXY/NO_PROXY.
         .target(
             name: "AzdoNetwork",
-            dependencies: [
-                "AzdoCredential", "AzdoLifecycle", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]),
+            dependencies: ["AzdoHTTP", "AzdoSystem", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        // The Azure DevOps and Entra emulator's logic, independent of any HTTP server and of
+        // the client code it checks.
+        .target(name: "AzdoEmulatorCore", dependencies: ["AzdoHTTP"]),
         // The emulator as a loopback HTTP server, for tests and the demo (not installed).
         .executableTarget(
             name: "azdo-emulator",
             dependencies: [
-                "AzdoEmulatorCore", "AzdoLifecycle",
+                "AzdoEmulatorCore", "AzdoHTTP",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        // The Secret Service store behind the `CredentialStore` seam.
-        .target(name: "AzdoKeyring", dependencies: ["AzdoCredential", "CAzdoSecret"]),
-        // git's get/store/erase against the keyring, with no argument parser and no Foundation.
-        .target(name: "AzdoGitHelper", dependencies: ["AzdoCredential", "AzdoKeyring"]),
-        // The parsed commands for git's actions and configure/unconfigure, part of the
-        // lifecycle executable's whole command tree (help, completions, manual).
-        .target(
-            name: "AzdoHelperCommands",
-            dependencies: [
-                "AzdoCredential", "AzdoGitHelper",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
         // What git runs: get/store/erase itself; anything else is exec'd to the lifecycle
         // executable, so git's calls never load the argument parser, Foundation or the network.
-        .executableTarget(name: "git-credential-azdo", dependencies: ["AzdoCredential", "AzdoGitHelper"]),
+        .executableTarget(name: "git-credential-azdo", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoSystem"]),
         // Every command for people, and the whole tree's help: exec'd by git-credential-azdo.
         .executableTarget(
             name: "git-credential-azdo-lifecycle",
             dependencies: [
-                "AzdoCredential", "AzdoHelperCommands", "AzdoKeyring", "AzdoLifecycle", "AzdoNetwork",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoKeyring", "AzdoLifecycle", "AzdoNetwork", "AzdoSetup",
+                "AzdoSystem", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // libFuzzer targets for the credential protocol, the PAT API's answers and the D-Bus
         // messages the keyring lookup reads (make fuzz);
         // built normally, it replays the checked-in corpus.
         .executableTarget(
-            name: "azdo-fuzz", dependencies: ["AzdoCredential", "AzdoLifecycle", "CAzdoSecret"], path: "Tests/Fuzz",
+            name: "azdo-fuzz", dependencies: ["AzdoAPI", "AzdoCredential", "CAzdoSecret"], path: "Tests/Fuzz",
             exclude: ["corpus", "capture-dbus-corpus.py"]),
         // Processes, paths, throwaway keyring sessions and a git server for the tests.
-        .target(name: "AzdoTestSupport", dependencies: ["AzdoCredential"], path: "Tests/AzdoTestSupport"),
-        .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential", "AzdoTestSupport"]),
+        .target(
+            name: "AzdoTestSupport", dependencies: ["AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoSystem"],
+            path: "Tests/AzdoTestSupport", resources: [.copy("Fixtures")]),
+        .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential", "AzdoSystem", "AzdoTestSupport"]),
         .testTarget(
-            name: "AzdoLifecycleTests", dependencies: ["AzdoLifecycle", "AzdoCredential", "AzdoTestSupport"],
-            resources: [.copy("Fixtures")]),
+            name: "AzdoAPITests",
+            dependencies: ["AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoSystem", "AzdoTestSupport"]),
+        .testTarget(
+            name: "AzdoLifecycleTests",
+            dependencies: ["AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoLifecycle", "AzdoSystem", "AzdoTestSupport"]),
+        .testTarget(
+            name: "AzdoSetupTests",
+            dependencies: ["AzdoAPI", "AzdoCredential", "AzdoLifecycle", "AzdoSetup", "AzdoSystem", "AzdoTestSupport"]),
         .testTarget(
             name: "AzdoEmulatorTests",
-            dependencies: ["AzdoEmulatorCore", "AzdoLifecycle", "AzdoCredential", "AzdoNetwork", "AzdoTestSupport"]),
+            dependencies: [
+                "AzdoAPI", "AzdoCredential", "AzdoEmulatorCore", "AzdoHTTP", "AzdoLifecycle", "AzdoNetwork", "AzdoSystem",
+                "AzdoTestSupport",
+            ]),
         .testTarget(
-            name: "AzdoKeyringTests", dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoTestSupport", "CAzdoSecret"]),
+            name: "AzdoKeyringTests",
+            dependencies: ["AzdoCredential", "AzdoKeyring", "AzdoSystem", "AzdoTestSupport", "CAzdoSecret"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "AzdoCredential", "AzdoKeyring", "AzdoLifecycle", "AzdoNetwork", "AzdoTestSupport",
+                "AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoKeyring", "AzdoLifecycle", "AzdoNetwork", "AzdoSetup",
+                "AzdoSystem", "AzdoTestSupport",
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,4 @@
-public import AzdoLifecycle
+public import AzdoHTTP
 import FoundationEssentials
 import Synchronization
 

@@ -1,4 +1,4 @@
-import AzdoLifecycle
+import AzdoHTTP
 import FoundationEssentials
 
 /// A request URL's path segments and query, percent-decoded.

@@ -1,4 +1,4 @@
-public import AzdoLifecycle
+public import AzdoHTTP
 import FoundationEssentials
 
 /// Everything the emulator remembers: sign-ins, tokens, PATs, policies and injected faults.

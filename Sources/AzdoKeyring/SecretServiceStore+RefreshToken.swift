@@ -1,4 +1,4 @@
-import AzdoCredential
+public import AzdoCredential
 
 extension SecretServiceStore: RefreshTokenStore {
     /// The newest refresh token stored for the authority, tenant and client.

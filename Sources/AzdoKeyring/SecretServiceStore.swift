@@ -1,4 +1,5 @@
 public import AzdoCredential
+import AzdoSystem
 
 /// PATs in the freedesktop Secret Service (gnome-keyring, KeePassXC, KWallet), one item
 /// per organization and account. Non-secret facts are item attributes; the PAT is the

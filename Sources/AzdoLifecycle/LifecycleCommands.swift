@@ -1,4 +1,7 @@
+public import AzdoAPI
 public import AzdoCredential
+public import AzdoHTTP
+public import AzdoSystem
 import FoundationEssentials
 
 /// What `login` and the `pat` commands do, over injected seams; the executable only parses

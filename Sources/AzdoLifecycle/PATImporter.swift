@@ -1,4 +1,6 @@
 public import AzdoCredential
+public import AzdoHTTP
+public import AzdoSystem
 import FoundationEssentials
 
 /// Stores a PAT someone made in the web UI, after Azure DevOps confirms it works for the

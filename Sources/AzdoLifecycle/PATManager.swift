@@ -1,4 +1,6 @@
+public import AzdoAPI
 public import AzdoCredential
+public import AzdoSystem
 import FoundationEssentials
 
 /// Creates, extends, rescopes and revokes an organization's PAT through the API and keeps

@@ -1,4 +1,6 @@
+import AzdoHTTP
 public import AzdoCredential
+import AzdoSystem
 
 #if canImport(Glibc)
 import Glibc

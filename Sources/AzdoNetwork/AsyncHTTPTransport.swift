@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-import AzdoCredential
-public import AzdoLifecycle
+public import AzdoHTTP
+import AzdoSystem
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1

@@ -1,5 +1,5 @@
 import AzdoEmulatorCore
-import AzdoLifecycle
+import AzdoHTTP
 import Foundation
 import NIOCore
 import NIOHTTP1

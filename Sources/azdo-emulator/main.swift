@@ -1,5 +1,4 @@
 import AzdoEmulatorCore
-import AzdoLifecycle
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1

@@ -1,45 +1,15 @@
 import ArgumentParser
+import AzdoAPI
 import AzdoCredential
 import AzdoKeyring
 import AzdoLifecycle
 import AzdoNetwork
+import AzdoSetup
+import AzdoSystem
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The machine as `doctor` sees it: git, its config, the session bus and systemd.
-struct SystemDoctorProbe: DoctorProbe {
-    func gitVersion() -> String? {
-        ChildProcess.output(of: ["git", "--version"]).map { String(($0.split(separator: " ").last ?? "").trimmingWhitespace()) }
-    }
-
-    func credentialEntries() -> [(key: String, value: String)] {
-        guard let output = ChildProcess.output(of: ["git", "config", "--get-regexp", #"^credential\."#]) else { return [] }
-        return output.split(separator: "\n").map { line in
-            guard let space = line.firstIndex(of: " ") else { return (String(line), "") }
-            return (String(line[..<space]), String(line[line.index(after: space)...]))
-        }
-    }
-
-    func hasSessionBus() -> Bool {
-        if let address = Environment.value("DBUS_SESSION_BUS_ADDRESS"), !address.isEmpty { return true }
-        guard let runtime = Environment.value("XDG_RUNTIME_DIR"), !runtime.isEmpty else { return false }
-        return access(runtime + "/bus", F_OK) == 0
-    }
-
-    func timerState() -> String? {
-        guard ChildProcess.output(of: ["systemctl", "--user", "is-system-running"]) != nil
-            || ChildProcess.output(of: ["systemctl", "--user", "show-environment"]) != nil
-        else { return nil }
-        return ChildProcess.output(of: ["systemctl", "--user", "is-enabled", SystemdUnits.timerName])
-            .map { String($0.trimmingWhitespace()) } ?? "disabled"
-    }
-
-    func secretServiceProvider() -> SecretServiceProvider {
-        ShimSecretService().provider(timeoutMilliseconds: 2_000)
-    }
-}
 
 extension LifecycleCommand {
     /// `doctor`: check everything between git and a working PAT.
@@ -58,7 +28,7 @@ extension LifecycleCommand {
         func run() async throws {
             let keyring = SecretServiceStore.fromEnvironment()
             let settings = LifecycleSettings.load(diagnostics: StandardErrorSink())
-            let doctor = AzdoLifecycle.Doctor(
+            let doctor = AzdoSetup.Doctor(
                 probe: SystemDoctorProbe(), credentials: keyring, refreshTokens: keyring,
                 transport: AsyncHTTPTransport(environment: Environment.all(), timeoutSeconds: min(settings.httpTimeoutSeconds, 10)),
                 clock: SystemClock(), settings: settings, refreshSettings: RefreshSettings.load())

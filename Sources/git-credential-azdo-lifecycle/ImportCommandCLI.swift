@@ -1,6 +1,9 @@
-import ArgumentParser
+// Public: the conformance below is as visible as the public type it extends.
+public import ArgumentParser
 import AzdoCredential
 import AzdoKeyring
+import AzdoSetup
+import AzdoSystem
 
 extension CredentialMigration.Source: ExpressibleByArgument {}
 

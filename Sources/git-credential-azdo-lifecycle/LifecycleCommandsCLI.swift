@@ -1,8 +1,10 @@
 import ArgumentParser
+import AzdoAPI
 import AzdoCredential
 import AzdoKeyring
 import AzdoLifecycle
 import AzdoNetwork
+import AzdoSystem
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,9 @@
 import ArgumentParser
-import AzdoCredential
+import AzdoAPI
 import AzdoKeyring
 import AzdoLifecycle
+import AzdoSetup
+import AzdoSystem
 import Dispatch
 
 #if canImport(Glibc)
@@ -44,9 +46,11 @@ enum RefreshWiring {
     }
 }
 
-/// Test-only fault injection: `GIT_CREDENTIAL_AZDO_TEST_KILL_AT=STEP` makes the process
-/// SIGKILL itself right after that rotation step, so tests can prove that every
-/// interruption is recovered. Unset, it is never installed.
+#if DEBUG
+/// Test-only fault injection, compiled into debug builds only (the tests run those; a
+/// release build has no such hook): `GIT_CREDENTIAL_AZDO_TEST_KILL_AT=STEP` makes the
+/// process SIGKILL itself right after that rotation step, so tests can prove that every
+/// interruption is recovered.
 struct KillSwitch: RotationObserver {
     let step: RotationStep
 
@@ -58,53 +62,12 @@ struct KillSwitch: RotationObserver {
         if reached == step { kill(getpid(), SIGKILL) }
     }
 }
-
-/// Sleeps on a wall-clock Dispatch timer; SIGTERM or SIGINT wakes it for good.
-final class SignalAwareSleeper: DaemonSleeper, @unchecked Sendable {
-    private let queue = DispatchQueue(label: "git-credential-azdo.daemon")
-    // Touched only on `queue`.
-    private var stopped = false
-    private var waiting: CheckedContinuation<Bool, Never>?
-    private var timer: (any DispatchSourceTimer)?
-    private var sources: [any DispatchSourceSignal] = []
-
-    init() {
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [unowned self] in
-                stopped = true
-                wake(false)
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    var isStopped: Bool { queue.sync { stopped } }
-
-    func sleep(until wake: Int64) async -> Bool {
-        await withCheckedContinuation { continuation in
-            queue.async { [self] in
-                guard !stopped else { return continuation.resume(returning: false) }
-                waiting = continuation
-                let timer = DispatchSource.makeTimerSource(queue: queue)
-                timer.schedule(wallDeadline: DispatchWallTime(timespec: timespec(tv_sec: Int(wake), tv_nsec: 0)))
-                timer.setEventHandler { [unowned self] in self.wake(true) }
-                timer.resume()
-                self.timer = timer
-            }
-        }
-    }
-
-    /// On `queue`: ends the current wait, if any.
-    private func wake(_ result: Bool) {
-        timer?.cancel()
-        timer = nil
-        waiting?.resume(returning: result)
-        waiting = nil
-    }
+#else
+/// Release builds have no fault injection.
+enum KillSwitch {
+    static func fromEnvironment() -> (any RotationObserver)? { nil }
 }
+#endif
 
 extension LifecycleCommand {
     /// `refresh`: one pass over every stored PAT.
@@ -167,59 +130,40 @@ extension LifecycleCommand {
     }
 
     /// `refresher enable|disable|status`: the systemd user timer.
-    struct RefresherTimer: ParsableCommand {
+    struct RefresherTimerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "refresher", abstract: "Install, remove or show the daily systemd user timer that runs `refresh`.",
-            subcommands: [Enable.self, Disable.self, Status.self])
+            subcommands: [Enable.self, Disable.self, Status.self, WriteUnits.self])
     }
 }
 
-extension LifecycleCommand.RefresherTimer {
-    /// `$XDG_CONFIG_HOME/systemd/user` (default `~/.config/systemd/user`).
-    static func unitDirectory() throws -> String {
-        if let config = Environment.value("XDG_CONFIG_HOME"), config.hasPrefix("/") { return config + "/systemd/user" }
-        guard let home = Environment.value("HOME"), home.hasPrefix("/") else {
-            StandardErrorSink().report("HOME is not set, so there is no systemd user unit directory")
+extension LifecycleCommand.RefresherTimerCommand {
+    /// The timer in the user's unit directory, or exit 1 with one line when there is none.
+    static func timer() throws -> RefresherTimer {
+        do {
+            return RefresherTimer(unitDirectory: try RefresherTimer.userUnitDirectory(), systemctl: UserSystemctl())
+        } catch {
+            StandardErrorSink().report(error.description)
             throw ExitCode(1)
         }
-        return home + "/.config/systemd/user"
     }
 
-    /// `systemctl --user ARGUMENTS`; its stdout, or nil when it failed or is missing.
-    static func systemctl(_ arguments: [String]) -> String? {
-        ChildProcess.output(of: ["systemctl", "--user"] + arguments)
+    /// Runs `body`, turning its failure into one line on stderr and exit 1.
+    static func reporting(_ body: () throws(RefresherTimerError) -> Void) throws {
+        do { try body() } catch {
+            StandardErrorSink().report(error.description)
+            throw ExitCode(1)
+        }
     }
-
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "enable", abstract: "Write the units to ~/.config/systemd/user and start the daily timer.")
 
         func run() throws {
-            let directory = try unitDirectory()
-            guard StateDirectory.create(directory) else {
-                StandardErrorSink().report("cannot create \(directory); check its permissions")
-                throw ExitCode(1)
-            }
-            for (name, text) in [
-                (SystemdUnits.serviceName, SystemdUnits.service(executable: InstalledExecutable.helper)),
-                (SystemdUnits.timerName, SystemdUnits.timer),
-            ] {
-                if let failure = StateFile.replace(directory + "/" + name, with: Array(text.utf8)) {
-                    StandardErrorSink().report("cannot write \(directory)/\(name) (\(failure))")
-                    throw ExitCode(1)
-                }
-            }
-            guard systemctl(["daemon-reload"]) != nil,
-                systemctl(["enable", "--now", SystemdUnits.timerName]) != nil
-            else {
-                StandardErrorSink().report(
-                    "wrote the units to \(directory), but systemd's user manager did not take them "
-                        + "(`systemctl --user` failed or is missing); without systemd, run `git credential-azdo daemon` "
-                        + "from your session's startup instead")
-                throw ExitCode(1)
-            }
-            print("enabled: \(SystemdUnits.timerName) runs `git credential-azdo refresh` daily (units in \(directory))")
+            let timer = try timer()
+            try reporting { () throws(RefresherTimerError) in try timer.enable(executable: InstalledExecutable.helper) }
+            print("enabled: \(SystemdUnits.timerName) runs `git credential-azdo refresh` daily (units in \(timer.unitDirectory))")
         }
     }
 
@@ -228,16 +172,25 @@ extension LifecycleCommand.RefresherTimer {
             commandName: "disable", abstract: "Stop the timer and remove the units `enable` wrote.")
 
         func run() throws {
-            let directory = try unitDirectory()
-            _ = systemctl(["disable", "--now", SystemdUnits.timerName])
-            for name in [SystemdUnits.timerName, SystemdUnits.serviceName] {
-                if let failure = StateFile.remove(directory + "/" + name) {
-                    StandardErrorSink().report("cannot remove \(directory)/\(name) (\(failure))")
-                    throw ExitCode(1)
-                }
-            }
-            _ = systemctl(["daemon-reload"])
+            let timer = try timer()
+            try reporting { () throws(RefresherTimerError) in try timer.disable() }
             print("disabled: the timer is stopped and its units are removed")
+        }
+    }
+
+    /// `refresher write-units`: the units for a package, from the same text `enable` writes.
+    struct WriteUnits: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "write-units", abstract: "Write the units into DIRECTORY, running EXECUTABLE (for packaging).",
+            shouldDisplay: false)
+
+        @Option(help: "The installed helper's absolute path, for ExecStart.") var executable: String
+        @Argument(help: "The directory to write the two units into.") var directory: String
+
+        func run() throws {
+            try reporting { () throws(RefresherTimerError) in
+                try RefresherTimer.writeUnits(into: directory, executable: executable)
+            }
         }
     }
 
@@ -246,16 +199,11 @@ extension LifecycleCommand.RefresherTimer {
             commandName: "status", abstract: "Show whether the timer is installed and what the last refresh did.")
 
         func run() throws {
-            let directory = try unitDirectory()
-            let installed = [SystemdUnits.serviceName, SystemdUnits.timerName].allSatisfy {
-                access(directory + "/" + $0, F_OK) == 0
-            }
-            print("units: \(installed ? "installed in \(directory)" : "not installed (run `git credential-azdo refresher enable`)")")
-            let enabled = systemctl(["is-enabled", SystemdUnits.timerName]).map { String($0.trimmingWhitespace()) } ?? "unknown"
-            let active = systemctl(["is-active", SystemdUnits.timerName]).map { String($0.trimmingWhitespace()) }
-                ?? "inactive or unknown"
-            print("timer: \(enabled), \(active)")
-            guard let state = StateDirectory.path, let status = RefreshStatus.load(from: state) else {
+            let timer = try timer()
+            let state = timer.state()
+            print("units: \(state.installed ? "installed in \(timer.unitDirectory)" : "not installed (run `git credential-azdo refresher enable`)")")
+            print("timer: \(state.enabled), \(state.active)")
+            guard let directory = StateDirectory.path, let status = RefreshStatus.load(from: directory) else {
                 print("last refresh: never")
                 return
             }

@@ -2,6 +2,8 @@ import ArgumentParser
 import AzdoCredential
 import AzdoKeyring
 import AzdoLifecycle
+import AzdoSetup
+import AzdoSystem
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import ArgumentParser
-import AzdoCredential
-import AzdoHelperCommands
+import AzdoSetup
+import AzdoSystem
 
 /// `git-credential-azdo login|pat|status|doctor|import|refresh|daemon|refresher …`.
 /// These commands live in their own executable, which `git-credential-azdo` execs, so the
@@ -14,7 +14,7 @@ struct LifecycleCommand: AsyncParsableCommand {
         discussion: GitCredentialAzdo.discussion,
         version: GitCredentialAzdoVersion.current,
         subcommands: GitCredentialAzdo.helperSubcommands + [
-            Login.self, PAT.self, Status.self, Doctor.self, Import.self, Refresh.self, Daemon.self, RefresherTimer.self,
+            Login.self, PAT.self, Status.self, Doctor.self, Import.self, Refresh.self, Daemon.self, RefresherTimerCommand.self,
         ]
     )
 }

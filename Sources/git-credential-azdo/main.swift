@@ -1,5 +1,6 @@
 import AzdoCredential
-import AzdoGitHelper
+import AzdoKeyring
+import AzdoSystem
 
 #if canImport(Glibc)
 import Glibc

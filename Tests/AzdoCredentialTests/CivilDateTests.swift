@@ -1,4 +1,4 @@
-import AzdoCredential
+import AzdoSystem
 import AzdoTestSupport
 import Testing
 

@@ -1,6 +1,8 @@
 import AzdoCredential
-import AzdoLifecycle
+import AzdoAPI
+import AzdoHTTP
 import AzdoNetwork
+import AzdoSystem
 import AzdoTestSupport
 import Foundation
 import Testing

@@ -1,5 +1,7 @@
+import AzdoAPI
 import AzdoCredential
 import AzdoEmulatorCore
+import AzdoHTTP
 import AzdoLifecycle
 import AzdoTestSupport
 import Foundation

@@ -1,6 +1,9 @@
+import AzdoAPI
 import AzdoCredential
 import AzdoEmulatorCore
+import AzdoHTTP
 import AzdoLifecycle
+import AzdoSystem
 import AzdoTestSupport
 import Foundation
 import Synchronization

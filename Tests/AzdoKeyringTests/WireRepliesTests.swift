@@ -1,3 +1,4 @@
+import AzdoCredential
 import AzdoTestSupport
 import CAzdoSecret
 import Foundation

@@ -1,4 +1,6 @@
+import AzdoAPI
 import AzdoCredential
+import AzdoHTTP
 import AzdoLifecycle
 import AzdoTestSupport
 import Foundation

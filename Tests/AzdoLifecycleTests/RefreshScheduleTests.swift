@@ -1,5 +1,5 @@
-import AzdoCredential
 import AzdoLifecycle
+import AzdoSetup
 import AzdoTestSupport
 import Foundation
 import Synchronization
@@ -80,15 +80,5 @@ struct RefreshScheduleTests {
         let start: Int64 = 1_795_392_000
         #expect(passes.withLock { $0 } == [start, start + 7_200, start + 14_400, start + 21_600])
         #expect(sleeper.wakes == [start + 7_200, start + 14_400, start + 21_600])
-    }
-
-    @Test("the systemd units shipped in Packaging/systemd are the ones `refresher enable` writes")
-    func packagedUnits() throws {
-        let directory = TestPaths.packageRoot.appendingPathComponent("Packaging/systemd")
-        let service = try String(contentsOf: directory.appendingPathComponent(SystemdUnits.serviceName), encoding: .utf8)
-        let timer = try String(contentsOf: directory.appendingPathComponent(SystemdUnits.timerName), encoding: .utf8)
-        #expect(service == SystemdUnits.service(executable: "/usr/bin/git-credential-azdo"))
-        #expect(timer == SystemdUnits.timer)
-        #expect(timer.contains("Persistent=true") && timer.contains("RandomizedDelaySec="))
     }
 }

@@ -1,4 +1,3 @@
-import AzdoCredential
 @testable import AzdoLifecycle
 import AzdoTestSupport
 import Foundation

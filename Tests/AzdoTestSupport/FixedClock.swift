@@ -1,4 +1,4 @@
-import AzdoCredential
+public import AzdoSystem
 import Synchronization
 
 /// A `WallClock` that always answers the same time.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A throwaway HOME with its own global git config that uses the built helper, and an
 /// askpass program that answers git's prompts from files and records that it was asked.

@@ -1,4 +1,4 @@
-import Testing
+public import Testing
 
 /// Runs the tests that load the shared keyring heavily (hundreds of items, store/erase
 /// churn, dozens of parallel git processes) one at a time, so none of them is timed against

@@ -1,4 +1,4 @@
-import AzdoCredential
+public import AzdoCredential
 import Synchronization
 
 /// A `CredentialStore` kept in memory, with sequential ids and an optional failure for every call.

@@ -1,6 +1,6 @@
-import AzdoCredential
-import Foundation
-import Testing
+public import AzdoCredential
+public import Foundation
+public import Testing
 
 /// A Secret Service implementation the tests run against (`keyring-session.sh --service`).
 public enum TestSecretService: String, Sendable, CaseIterable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import AzdoCredential
+public import AzdoSystem
 import Synchronization
 
 /// A `DiagnosticSink` that keeps every reported line.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where the package's files and built products are, seen from a running test.
 public enum TestPaths {

@@ -1,7 +1,10 @@
 import AzdoCredential
+import AzdoAPI
+import AzdoHTTP
 import AzdoKeyring
 import AzdoLifecycle
 import AzdoNetwork
+import AzdoSystem
 import AzdoTestSupport
 import Foundation
 import Testing

@@ -1,4 +1,3 @@
-import AzdoCredential
 import AzdoTestSupport
 import Foundation
 import Testing

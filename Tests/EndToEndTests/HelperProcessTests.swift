@@ -1,5 +1,5 @@
 import AzdoCredential
-import AzdoKeyring
+import AzdoSystem
 import AzdoTestSupport
 import Foundation
 import Testing

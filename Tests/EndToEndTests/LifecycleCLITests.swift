@@ -1,6 +1,6 @@
 import AzdoCredential
+import AzdoAPI
 import AzdoKeyring
-import AzdoLifecycle
 import AzdoTestSupport
 import Foundation
 import Testing

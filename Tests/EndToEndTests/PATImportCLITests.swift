@@ -1,4 +1,5 @@
 import AzdoCredential
+import AzdoSystem
 import AzdoTestSupport
 import Foundation
 import Testing

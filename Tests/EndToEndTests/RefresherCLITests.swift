@@ -1,5 +1,6 @@
 import AzdoCredential
 import AzdoLifecycle
+import AzdoSetup
 import AzdoTestSupport
 import Foundation
 import Synchronization
@@ -284,6 +285,21 @@ struct RefresherCLITests {
         #expect(disable.status == 0)
         #expect(!FileManager.default.fileExists(atPath: units.appendingPathComponent(SystemdUnits.timerName).path))
         #expect(try world.cli(["refresher", "status"]).standardOutput.contains("units: not installed"))
+    }
+
+    @Test("refresher write-units writes the packaged units, for the executable named, and nothing else")
+    func packagedUnits() throws {
+        let world = try EmulatorWorld(repositories: [])
+        let directory = world.sandbox.home.appendingPathComponent("packaged")
+        let written = try world.cli(["refresher", "write-units", "--executable", "/usr/bin/git-credential-azdo", directory.path])
+        #expect(written.status == 0 && written.standardOutput.isEmpty && written.standardError.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            == [SystemdUnits.serviceName, SystemdUnits.timerName])
+        let service = try String(contentsOf: directory.appendingPathComponent(SystemdUnits.serviceName), encoding: .utf8)
+        #expect(service == SystemdUnits.service(executable: "/usr/bin/git-credential-azdo"))
+        #expect(service.contains("\nExecStart=/usr/bin/git-credential-azdo refresh\n"))
+        let help = try world.cli(["refresher", "--help"])
+        #expect(!help.standardOutput.contains("write-units"), "a packaging command, hidden from people")
     }
 }
 

@@ -1,5 +1,4 @@
-import AzdoCredential
-import AzdoLifecycle
+import AzdoHTTP
 import AzdoTestSupport
 import Foundation
 import Testing

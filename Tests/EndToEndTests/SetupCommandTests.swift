@@ -1,5 +1,3 @@
-import AzdoCredential
-import AzdoKeyring
 import AzdoTestSupport
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
+import AzdoAPI
 import AzdoCredential
-import AzdoLifecycle
+import AzdoSystem
 import CAzdoSecret
 import FoundationEssentials
 

@@ -1,3 +1,5 @@
+public import AzdoSystem
+
 /// git's `get`, `store` and `erase` for Azure DevOps PATs.
 ///
 /// - `get` answers with the newest unexpired PAT stored for the organization (and the

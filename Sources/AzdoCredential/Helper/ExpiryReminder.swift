@@ -1,3 +1,5 @@
+public import AzdoSystem
+
 /// Decides whether `get` reminds the user, on stderr, that the PAT it hands git expires soon.
 public protocol ExpiryReminder: Sendable {
     /// Whether to remind about `organization`'s PAT on `server` expiring at `validTo`, at

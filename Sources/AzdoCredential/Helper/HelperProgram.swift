@@ -1,3 +1,5 @@
+public import AzdoSystem
+
 /// One run of the helper: an action name and stdin in, protocol lines and an exit status out.
 /// The executable only reads stdin, calls `run`, and writes the result.
 public struct HelperProgram: Sendable {

@@ -1,3 +1,5 @@
+import AzdoSystem
+
 /// Parses git's credential-helper input: `key=value` lines up to a blank line or the end.
 ///
 /// Pure and tolerant where git is tolerant: unknown keys are ignored, `key[]` values

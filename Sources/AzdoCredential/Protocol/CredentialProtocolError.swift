@@ -1,3 +1,5 @@
+import AzdoSystem
+
 /// Why input on stdin was refused. Each case names the problem and the fix in one line.
 public enum CredentialProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
     /// More than `limit` bytes arrived before the blank line that ends the input.

@@ -1,14 +1,19 @@
 /// The parts of a `url=` attribute, split the way git's `credential_from_url` does.
-struct GitURL: Equatable {
-    var scheme: String
-    var host: String
-    var path: String?
-    var username: String?
-    var password: String?
+public struct GitURL: Equatable, Sendable {
+    /// `https`, `http`, …
+    public var scheme: String
+    /// `host[:port]`, percent-decoded.
+    public var host: String
+    /// The path without its leading and trailing slashes; nil when empty.
+    public var path: String?
+    /// The user name in the URL, if any.
+    public var username: String?
+    /// The password in the URL, if any.
+    public var password: String?
 
     /// Parses `scheme://[user[:password]@]host[:port][/path]`; `nil` for anything else,
     /// and for a URL whose decoded parts would hold a newline, carriage return or NUL.
-    init?(_ url: String) {
+    public init?(_ url: String) {
         guard let schemeEnd = url.firstRange(of: "://") else { return nil }
         scheme = String(url[..<schemeEnd.lowerBound])
         guard !scheme.isEmpty else { return nil }

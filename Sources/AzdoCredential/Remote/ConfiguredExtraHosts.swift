@@ -1,3 +1,5 @@
+public import AzdoSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,5 @@
+public import AzdoSystem
+
 /// Where the user's extra hosts come from; asked only for hosts that are not Azure DevOps'
 /// own, so the common path never runs `git config`.
 public protocol ExtraHostSource: Sendable {

@@ -1,3 +1,5 @@
+import AzdoSystem
+
 /// The Azure DevOps organization a request is about, and where its token may be sent.
 public struct RemoteTarget: Sendable, Equatable {
     /// The server a stored token belongs to: `https://dev.azure.com` for every Azure DevOps

@@ -1,3 +1,5 @@
+public import AzdoSystem
+
 /// How long a Secret Service prompt may wait for a person, and whether unlock prompts are
 /// shown at all.
 ///

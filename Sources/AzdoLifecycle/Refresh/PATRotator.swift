@@ -1,4 +1,6 @@
+public import AzdoAPI
 public import AzdoCredential
+public import AzdoSystem
 import FoundationEssentials
 
 /// The steps of a rotation, in order; a `RotationObserver` hears each one (tests kill the

@@ -1,4 +1,4 @@
-public import AzdoCredential
+public import AzdoSystem
 
 /// Waits for the daemon's next pass.
 public protocol DaemonSleeper: Sendable {

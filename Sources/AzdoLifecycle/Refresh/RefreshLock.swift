@@ -1,4 +1,4 @@
-import AzdoCredential
+import AzdoSystem
 
 #if canImport(Glibc)
 import Glibc

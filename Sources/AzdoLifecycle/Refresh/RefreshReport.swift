@@ -1,4 +1,5 @@
 import AzdoCredential
+import AzdoSystem
 
 /// What one `refresh` pass found and did, one entry per organization (and per unfinished
 /// rotation), each with the line it reports.

@@ -1,4 +1,5 @@
 public import AzdoCredential
+import AzdoSystem
 
 /// What `refresh` does and when, from the user's global or system git config:
 ///

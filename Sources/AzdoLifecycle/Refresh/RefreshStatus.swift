@@ -1,4 +1,4 @@
-import AzdoCredential
+import AzdoSystem
 import FoundationEssentials
 
 /// The last refresh pass, saved as `last-refresh.json` in the state directory for

@@ -1,4 +1,6 @@
+public import AzdoAPI
 public import AzdoCredential
+public import AzdoSystem
 import FoundationEssentials
 
 /// One `refresh` pass over every PAT stored for a server:

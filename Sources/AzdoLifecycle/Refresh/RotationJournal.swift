@@ -1,4 +1,4 @@
-import AzdoCredential
+import AzdoSystem
 import FoundationEssentials
 
 /// A rotation or create that was started, written down before the first API call so that a

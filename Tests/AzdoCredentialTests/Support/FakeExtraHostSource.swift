@@ -1,4 +1,5 @@
 import AzdoCredential
+import AzdoSystem
 import Synchronization
 
 /// An `ExtraHostSource` with a fixed list of hosts that counts how often it is asked.

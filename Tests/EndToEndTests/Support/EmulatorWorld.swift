@@ -1,6 +1,6 @@
 import AzdoCredential
+import AzdoHTTP
 import AzdoKeyring
-import AzdoLifecycle
 import AzdoNetwork
 import AzdoTestSupport
 import Foundation

@@ -1,0 +1,128 @@
+public import AzdoCredential
+public import AzdoSystem
+import FoundationEssentials
+
+/// Where an Entra access token for Azure DevOps comes from when a PAT API call needs one.
+public protocol AccessTokenSource: Sendable {
+    /// A currently valid access token.
+    func accessToken() async throws(SignInError) -> Secret
+}
+
+/// Why no access token could be had.
+public enum SignInError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Nobody signed in (no refresh token stored, or no Azure CLI session).
+    case notSignedIn
+    /// Entra refused or could not be reached.
+    case entra(EntraError)
+    /// The keyring failed.
+    case keyring(KeyringError)
+    /// The Azure CLI failed or printed something unexpected.
+    case azureCLI(detail: String)
+
+    /// One line: what is wrong and how to fix it.
+    public var description: String {
+        switch self {
+        case .notSignedIn: return "not signed in to Microsoft Entra; run `git credential-azdo login`"
+        case .entra(let error): return error.description
+        case .keyring(let error): return error.description
+        case .azureCLI(let detail):
+            return "the Azure CLI gave no token (\(detail)); run `az login`, or `git credential-azdo login`"
+        }
+    }
+}
+
+/// Access tokens from the refresh token stored by `login`; every refresh stores the
+/// rotated refresh token Entra returns, so the next call keeps working.
+public struct RefreshTokenSession: AccessTokenSource {
+    private let configuration: EntraConfiguration
+    private let store: any RefreshTokenStore
+    private let client: EntraClient
+    private let clock: any WallClock
+
+    /// Creates a session over the stored refresh token for `configuration`.
+    public init(
+        configuration: EntraConfiguration, store: any RefreshTokenStore, client: EntraClient, clock: any WallClock
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.client = client
+        self.clock = clock
+    }
+
+    /// Refreshes, stores the rotated refresh token, and returns the access token.
+    ///
+    /// A sign-in made for the default tenant also serves an organization's own tenant: Entra
+    /// redeems a work account's refresh token at any tenant the account belongs to, so
+    /// `login` without `--org` is enough for every organization.
+    public func accessToken() async throws(SignInError) -> Secret {
+        var stored: StoredRefreshToken?
+        do throws(KeyringError) {
+            stored = try store.refreshToken(
+                authority: configuration.authority, tenant: configuration.tenant, clientID: configuration.clientID)
+            if stored == nil {
+                stored = try store.refreshToken(
+                    authority: configuration.authority, tenant: TenantDiscovery.defaultTenant,
+                    clientID: configuration.clientID)
+            }
+        } catch { throw .keyring(error) }
+        guard let stored else { throw .notSignedIn }
+        let tokens: EntraTokens
+        do { tokens = try await client.refresh(stored.token) } catch { throw .entra(error) }
+        if let rotated = tokens.refreshToken, rotated != stored.token {
+            var next = stored
+            next.token = rotated
+            next.storedAt = clock.now()
+            do { try store.saveRefreshToken(next) } catch { throw .keyring(error) }
+        }
+        return tokens.accessToken
+    }
+}
+
+/// Access tokens from an existing Azure CLI sign-in:
+/// `az account get-access-token --resource 499b84ac-… -o json`. The token arrives on the
+/// child's stdout pipe, never through arguments or the environment.
+public struct AzureCLITokenSource: AccessTokenSource {
+    private let tenant: String?
+    private let executable: String
+
+    /// Uses `executable` (default `az`, looked up in PATH), for `tenant` when given.
+    public init(tenant: String? = nil, executable: String = "az") {
+        self.tenant = tenant
+        self.executable = executable
+    }
+
+    /// The Azure CLI's access token for Azure DevOps.
+    public func accessToken() async throws(SignInError) -> Secret {
+        var arguments = [
+            executable, "account", "get-access-token", "--resource", "499b84ac-1321-427f-aa17-267ca6975798",
+            "--output", "json",
+        ]
+        if let tenant { arguments += ["--tenant", tenant] }
+        guard let output = ChildProcess.output(of: arguments) else {
+            throw .azureCLI(detail: "`az account get-access-token` failed or is not installed")
+        }
+        struct Answer: Decodable { var accessToken: String }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(output.utf8)) else {
+            throw .azureCLI(detail: "its output was not the expected JSON")
+        }
+        return Secret(answer.accessToken)
+    }
+}
+
+/// Remembers one access token per tenant for the life of a command, so a pass over many
+/// organizations redeems (and rotates) the refresh token once per tenant, not once per
+/// organization. Entra access tokens live about an hour, far longer than a pass.
+public actor AccessTokenCache {
+    private var tokens: [String: Secret] = [:]
+
+    /// An empty cache.
+    public init() {}
+
+    /// The token for `tenant`, from `source` the first time.
+    public func token(tenant: String, from source: any AccessTokenSource) async throws(SignInError) -> Secret {
+        if let token = tokens[tenant] { return token }
+        let token = try await source.accessToken()
+        tokens[tenant] = token
+        return token
+    }
+}

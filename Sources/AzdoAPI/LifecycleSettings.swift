@@ -1,0 +1,95 @@
+import AzdoCredential
+public import AzdoHTTP
+public import AzdoSystem
+
+/// Where sign-in and the PAT API live, from the environment or the user's global/system git
+/// config only (a repository cannot redirect tokens). Defaults are Microsoft's endpoints and
+/// the Visual Studio public client id that Git Credential Manager also uses, which tenants
+/// already consent to for Azure DevOps.
+public struct LifecycleSettings: Sendable, Equatable {
+    /// The Visual Studio public client id (see README, "Sign-in").
+    public static let defaultClientID = "872cd9fa-d31f-45e0-9eab-6e460a02d1f1"
+    /// Microsoft Entra's authority host.
+    public static let defaultAuthority = "https://login.microsoftonline.com"
+
+    /// The Entra authority host.
+    public var authority: String
+    /// The public client id.
+    public var clientID: String
+    /// The tenant to sign in to.
+    public var tenant: String
+    /// The PAT API's base URL (`https://vssps.dev.azure.com`).
+    public var apiBaseURL: String
+    /// Whether `tenant` was given (option, environment or config) rather than defaulted, so
+    /// it must not be replaced by the tenant discovered for an organization.
+    public var tenantIsExplicit: Bool
+    /// Seconds an HTTP request may take before it counts as timed out.
+    public var httpTimeoutSeconds: Int64
+
+    /// Creates settings.
+    public init(
+        authority: String = defaultAuthority, clientID: String = defaultClientID, tenant: String? = nil,
+        apiBaseURL: String = PATClient.defaultBaseURL, httpTimeoutSeconds: Int64 = 30
+    ) {
+        self.authority = authority
+        self.clientID = clientID
+        self.tenant = tenant ?? TenantDiscovery.defaultTenant
+        self.tenantIsExplicit = tenant != nil
+        self.apiBaseURL = apiBaseURL
+        self.httpTimeoutSeconds = httpTimeoutSeconds
+    }
+
+    /// The settings that decide where tokens go and which client signs in: a repository's
+    /// own config setting one of them is ignored with a warning.
+    public static let redirectingKeys: Set<String> = ["azdo.authority", "azdo.clientid", "azdo.tenant", "azdo.apiurl"]
+
+    /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL,HTTP_TIMEOUT}`, then
+    /// `azdo.{authority,clientId,tenant,apiUrl,httpTimeout}` from global or system git config;
+    /// `diagnostics` hears about each of `redirectingKeys` set by any other scope (a cloned
+    /// repository's `.git/config`, `-c`).
+    public static func load(tenant: String? = nil, diagnostics: (any DiagnosticSink)? = nil) -> LifecycleSettings {
+        // One `git config` run for every key; git lower-cases the names it prints.
+        var config: [String: String] = [:]
+        for entry in UserGitConfig.scopedEntries(matching: #"^azdo\."#) {
+            let key = entry.key.lowercased()
+            if UserGitConfig.isUserScope(entry.scope) {
+                config[key] = entry.value
+            } else if redirectingKeys.contains(key) {
+                diagnostics?.report(
+                    "ignoring \(entry.key)=\(DisplayText.quoted(entry.value)) from \(entry.scope) git config: only global or "
+                        + "system config may change where tokens go (git config --global \(entry.key) VALUE)")
+            }
+        }
+        func setting(_ variable: String, _ key: String) -> String? {
+            Environment.value("GIT_CREDENTIAL_AZDO_\(variable)").flatMap { $0.isEmpty ? nil : $0 }
+                ?? config[key.lowercased()]
+        }
+        let timeout = setting("HTTP_TIMEOUT", "azdo.httpTimeout").flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+        return LifecycleSettings(
+            authority: setting("AUTHORITY", "azdo.authority") ?? defaultAuthority,
+            clientID: setting("CLIENT_ID", "azdo.clientId") ?? defaultClientID,
+            tenant: tenant ?? setting("TENANT", "azdo.tenant"),
+            apiBaseURL: setting("API_URL", "azdo.apiUrl") ?? PATClient.defaultBaseURL,
+            httpTimeoutSeconds: timeout ?? 30)
+    }
+
+    /// These settings with the tenant `organization` belongs to, as Azure DevOps names it
+    /// (see `TenantDiscovery`), unless a tenant was given explicitly.
+    public func discoveringTenant(of organization: String, transport: any HTTPTransport) async -> LifecycleSettings {
+        guard !tenantIsExplicit else { return self }
+        var settings = self
+        settings.tenant = await TenantDiscovery.tenant(of: organization, server: gitServer, transport: transport)
+        return settings
+    }
+
+    /// The Entra configuration these settings describe.
+    public var entra: EntraConfiguration {
+        EntraConfiguration(authority: authority, tenant: tenant, clientID: clientID)
+    }
+
+    /// The server PATs from this API are stored under: `https://dev.azure.com` for the real
+    /// service, else the API's own base (the emulator serves git there too).
+    public var gitServer: String {
+        apiBaseURL == PATClient.defaultBaseURL ? RemoteTarget.azureDevOpsServer : apiBaseURL
+    }
+}
