@@ -10,7 +10,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: libsecret and glib headers. Tests, demo and benchmark: the three Secret Services
 # Linux desktops run, headless (gnome-keyring; KeePassXC; kwalletd5, with the QCA plugins its
-# encrypted sessions need), dbus, secret-tool, git, python3 for the test git server, strace
+# encrypted sessions need), dbus, secret-tool, git, python3 for the test scripts, strace
 # for the suite-wide leak scan, hyperfine and python3-pip (Git Credential Manager) for the
 # benchmark.
 APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring keepassxc libkf5wallet-bin \

@@ -95,9 +95,9 @@ let package = Package(
         .executableTarget(
             name: "azdo-fuzz", dependencies: ["AzdoAPI", "AzdoCredential", "CAzdoSecret"], path: "Tests/Fuzz",
             exclude: ["corpus", "capture-dbus-corpus.py"]),
-        // Processes, paths, throwaway keyring sessions and a git server for the tests.
+        // Processes, paths, throwaway keyring sessions, the emulator and test doubles for the tests.
         .target(
-            name: "AzdoTestSupport", dependencies: ["AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoSystem"],
+            name: "AzdoTestSupport", dependencies: ["AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoNetwork", "AzdoSystem"],
             path: "Tests/AzdoTestSupport", resources: [.copy("Fixtures")]),
         .testTarget(name: "AzdoCredentialTests", dependencies: ["AzdoCredential", "AzdoSystem", "AzdoTestSupport"]),
         .testTarget(

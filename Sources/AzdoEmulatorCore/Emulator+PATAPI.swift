@@ -233,7 +233,7 @@ extension Emulator {
         return found ? HTTPResponse(status: 204) : Self.failure("authorizationNotFound", "The authorization was not found.")
     }
 
-    private static func uuid() -> String {
+    static func uuid() -> String {
         let hex = Random.token(length: 32, alphabet: "0123456789abcdef")
         let characters = Array(hex)
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")

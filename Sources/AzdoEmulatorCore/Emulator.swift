@@ -22,6 +22,9 @@ import Synchronization
 ///   - `POST clock?offset=SECONDS`: the emulator's time runs that far from its clock (PATs
 ///     created meanwhile start in the past or future);
 ///   - `GET pats?org=ORG`: the ids of the organization's `active` and `revoked` PATs;
+///   - `POST pat?org=ORG` with a token as the body: a PAT a person made in the web UI
+///     (full scope, 30 days) becomes the organization's only active one, the others being
+///     revoked; an empty body revokes them all (tests of git against a rotated PAT);
 ///   - `GET git-log`: JSON lines of `EmulatorGitAccess`, without any token;
 ///   - `GET issued-secrets`: every PAT, access and refresh token it issued, for leak tests.
 ///
@@ -121,7 +124,8 @@ public final class Emulator: HTTPTransport {
         let segments = target.segments
         switch (request.method, segments.count) {
         case (_, 2) where segments[0] == "_emulator":
-            return EmulatorReply(response: control(request.method, segments[1], target.query), delaySeconds: 0)
+            return EmulatorReply(
+                response: control(request.method, segments[1], target.query, body: request.body), delaySeconds: 0)
         case (_, 4) where segments[1] == "_apis" && segments[2].lowercased() == "tokens"
             && segments[3].lowercased() == "pats":
             return patAPI(request, organization: segments[0].lowercased(), query: target.query)
@@ -148,7 +152,7 @@ public final class Emulator: HTTPTransport {
 
     // MARK: - Control
 
-    private func control(_ method: String, _ action: String, _ query: [String: String]) -> HTTPResponse {
+    private func control(_ method: String, _ action: String, _ query: [String: String], body: Data?) -> HTTPResponse {
         switch (method, action) {
         case ("POST", "approve"), ("POST", "decline"):
             guard let userCode = query["user_code"] else { return .json(400, #"{"message":"user_code missing"}"#) }
@@ -200,6 +204,10 @@ public final class Emulator: HTTPTransport {
                 "active": .array(livePATs(organization: organization).map(JSONValue.string)),
                 "revoked": .array(revokedPATs(organization: organization).map(JSONValue.string)),
             ]))
+        case ("POST", "pat"):
+            guard let organization = query["org"]?.lowercased() else { return .json(400, #"{"message":"org is required"}"#) }
+            replacePATs(organization: organization, with: String(decoding: body ?? Data(), as: UTF8.self))
+            return .json(200, "{}")
         case ("GET", "git-log"):
             let lines = gitAccessLog.map { access in
                 Self.object([
@@ -212,6 +220,19 @@ public final class Emulator: HTTPTransport {
                 status: 200, headers: ["Content-Type": "application/x-ndjson"], body: Data(lines.joined().utf8))
         default:
             return .json(404, #"{"message":"no such control endpoint"}"#)
+        }
+    }
+
+    /// Revokes every PAT of `organization`, then, unless `token` is empty, adds one with that
+    /// token, as a person does who makes a PAT in the web UI and revokes the old ones.
+    private func replacePATs(organization: String, with token: String) {
+        let time = now()
+        state.withLock { state in
+            for id in state.pats.keys where state.pats[id]?.organization == organization { state.pats[id]?.revoked = true }
+            guard !token.isEmpty else { return }
+            state.pats[Self.uuid()] = EmulatorState.PAT(
+                organization: organization, displayName: "made in the web UI", scope: "app_token", validFrom: time,
+                validTo: time + 30 * 86_400, token: token)
         }
     }
 

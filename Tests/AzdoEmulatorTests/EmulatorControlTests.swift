@@ -44,6 +44,27 @@ struct EmulatorControlTests {
             displayName: "n", scope: scope, validTo: Date(timeIntervalSince1970: Double(clock.now() + 86_400))))
     }
 
+    @Test("a PAT made in the web UI is the organization's only one: git takes it, the API lists it, the old ones are revoked")
+    func webUIPAT() async throws {
+        let client = try await signedInClient()
+        let created = try await createPAT(client)
+        let post = { (body: String, organization: String) in
+            self.emulator.handle(HTTPRequest(
+                method: "POST", url: "\(self.base)/_emulator/pat?org=\(organization)", body: Data(body.utf8))).status
+        }
+        #expect(post("web-ui-token", "Contoso") == 200)
+        #expect(emulator.authorizeGit(password: "web-ui-token", organization: "contoso", write: true))
+        #expect(!emulator.authorizeGit(password: "web-ui-token", organization: "fabrikam", write: false))
+        #expect(!emulator.authorizeGit(password: created.token?.value, organization: "contoso", write: false))
+        #expect(emulator.revokedPATs(organization: "contoso") == [created.authorizationID])
+        #expect(try await client.list().map(\.displayName) == ["made in the web UI"])
+        #expect(post("", "contoso") == 200)
+        #expect(!emulator.authorizeGit(password: "web-ui-token", organization: "contoso", write: false))
+        #expect(emulator.livePATs(organization: "contoso").isEmpty)
+        #expect(emulator.handle(HTTPRequest(method: "POST", url: "\(base)/_emulator/pat")).status == 400)
+        #expect(emulator.gitAccessLog.map(\.accepted) == [true, false, false, false])
+    }
+
     @Test("faults named in the query fail the next N PAT API answers, then the API works again")
     func faultsByQuery() async throws {
         let client = try await signedInClient()

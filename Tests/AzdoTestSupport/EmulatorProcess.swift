@@ -1,4 +1,6 @@
-import Foundation
+public import AzdoHTTP
+import AzdoNetwork
+public import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -35,6 +37,13 @@ public final class EmulatorProcess: @unchecked Sendable {
         let port = try ServerPort.wait(for: portFile, of: process, name: "the emulator")
         host = "127.0.0.1:\(port)"
         baseURL = "http://\(host)"
+    }
+
+    /// Calls the control endpoint `_emulator/PATH_AND_QUERY` (`approve?user_code=…`,
+    /// `fault?kind=…`, `git-log`, …) and returns the answer, whatever its status.
+    public func control(_ method: String, _ pathAndQuery: String, body: Data? = nil) async throws -> HTTPResponse {
+        try await AsyncHTTPTransport(environment: [:], timeoutSeconds: 10)
+            .send(HTTPRequest(method: method, url: "\(baseURL)/_emulator/\(pathAndQuery)", body: body))
     }
 
     deinit {

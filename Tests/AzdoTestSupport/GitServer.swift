@@ -1,77 +1,45 @@
+import AzdoHTTP
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A loopback git smart-HTTP server (Tests/Support/git-http-server.py) that accepts, for
-/// each organization, only the tokens listed for it, and logs which organization every
-/// presented token belongs to.
-public final class GitServer: @unchecked Sendable {
+/// Azure Repos on loopback for git: the `azdo-emulator` executable serving empty bare
+/// repositories, where each organization accepts the one token a test gives it (as a PAT
+/// made in the web UI), and which logs which organization every presented token belongs to.
+public final class GitServer: Sendable {
     /// The server's base URL, `http://127.0.0.1:PORT`.
-    public let baseURL: String
+    public var baseURL: String { emulator.baseURL }
     /// `127.0.0.1:PORT`, as git sends it in `host=`.
-    public let host: String
-    private let directory: URL
-    private let process: Process
+    public var host: String { emulator.host }
+    private let emulator: EmulatorProcess
 
     /// Starts a server with empty bare repositories at `repositories` ("org/project/_git/repo").
     public init(repositories: [String]) throws {
-        directory = try TestPaths.temporaryDirectory("git-server")
-        for repository in repositories {
-            let path = directory.appendingPathComponent("root/\(repository)").path
-            let result = try ProcessRunner.run(command: "git", ["init", "-q", "--bare", "-b", "main", path])
-            guard result.status == 0 else { throw GitServerError.setup(result.standardError) }
+        emulator = try EmulatorProcess(repositories: repositories)
+    }
+
+    /// Makes `token` the only valid token of `organization` (others keep theirs); nil
+    /// leaves it none.
+    public func setToken(_ token: String?, for organization: String) async throws {
+        let answer = try await emulator.control("POST", "pat?org=\(organization)", body: Data((token ?? "").utf8))
+        guard answer.status == 200 else { throw GitServerError.setup("the emulator refused the token: \(answer.status)") }
+    }
+
+    /// One line per git request so far: `result=ok|fail path-org=ORG token-org=ORG|unknown`,
+    /// naming the organization of the token presented, never the token.
+    public func authLog() async -> [String] {
+        guard let answer = try? await emulator.control("GET", "git-log"), answer.status == 200 else { return [] }
+        return answer.body.split(separator: UInt8(ascii: "\n")).compactMap { line in
+            guard let access = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
+            let result = (access["accepted"] as? Bool) == true ? "ok" : "fail"
+            let organization = access["organization"] as? String ?? "-"
+            let owner = access["tokenOrganization"] as? String ?? "unknown"
+            return "result=\(result) path-org=\(organization) token-org=\(owner)"
         }
-        try Data().write(to: directory.appendingPathComponent("tokens"))
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", TestPaths.supportScript("git-http-server.py").path,
-            "--root", directory.appendingPathComponent("root").path,
-            "--tokens", directory.appendingPathComponent("tokens").path,
-            "--log", directory.appendingPathComponent("auth.log").path,
-            "--port-file", directory.appendingPathComponent("port").path,
-        ]
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let portFile = directory.appendingPathComponent("port")
-        let port = try ServerPort.wait(for: portFile, of: process, name: "the git server")
-        host = "127.0.0.1:\(port)"
-        baseURL = "http://\(host)"
-    }
-
-    deinit { stop() }
-
-    /// Kills the server and waits for it. SIGKILL, because a child of the test runner may
-    /// inherit a signal mask that blocks SIGTERM, and the server holds nothing to flush.
-    public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    /// Makes `token` the only valid token of `organization` (others keep theirs).
-    public func setToken(_ token: String?, for organization: String) throws {
-        var lines = try String(contentsOf: tokensFile, encoding: .utf8).split(separator: "\n")
-            .filter { !$0.hasPrefix("\(organization) ") }.map(String.init)
-        if let token { lines.append("\(organization) \(token)") }
-        try (lines.joined(separator: "\n") + "\n").write(to: tokensFile, atomically: true, encoding: .utf8)
-    }
-
-    /// Every `AUTH …` line logged so far.
-    public func authLog() -> [String] {
-        let text = (try? String(contentsOf: directory.appendingPathComponent("auth.log"), encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").map(String.init)
     }
 
     /// The URL of `repository` ("org/project/_git/repo"), optionally with a user name.
     public func url(_ repository: String, user: String? = nil) -> String {
         "http://\(user.map { "\($0)@" } ?? "")\(host)/\(repository)"
     }
-
-    private var tokensFile: URL { directory.appendingPathComponent("tokens") }
 }
 
 /// Why a test server could not start.

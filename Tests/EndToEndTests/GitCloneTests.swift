@@ -10,20 +10,20 @@ import Testing
 struct GitCloneTests {
     /// A new organization's repository on a git server that accepts `pat-ORG` for it, and a
     /// git sandbox that trusts the server.
-    func oneRepository(_ label: String, useHttpPath: Bool = true) throws
+    func oneRepository(_ label: String, useHttpPath: Bool = true) async throws
         -> (organization: String, repository: String, server: GitServer, sandbox: GitSandbox)
     {
         let organization = uniqueOrganization(label)
         let repository = "\(organization)/web/_git/site"
         let server = try GitServer(repositories: [repository])
         let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"], useHttpPath: useHttpPath)
-        try server.setToken("pat-\(organization)", for: organization)
+        try await server.setToken("pat-\(organization)", for: organization)
         return (organization, repository, server, sandbox)
     }
 
     @Test("the first clone prompts and stores; the next clone and a push are silent")
-    func promptOnceThenSilent() throws {
-        let (organization, repository, server, sandbox) = try oneRepository("clone")
+    func promptOnceThenSilent() async throws {
+        let (organization, repository, server, sandbox) = try await oneRepository("clone")
         try sandbox.answerPrompts(username: organization, password: "pat-\(organization)")
 
         let first = try sandbox.git(["clone", "-q", server.url(repository), "first"])
@@ -51,8 +51,8 @@ struct GitCloneTests {
     /// as no credentials), so a clone after Enter at the username prompt fails whatever the
     /// helper; `git credential approve` still hands such a credential to `store`.
     @Test("a credential with a blank username is stored as the organization's default, and the next clone is silent")
-    func blankUsername() throws {
-        let (organization, repository, server, sandbox) = try oneRepository("blank")
+    func blankUsername() async throws {
+        let (organization, repository, server, sandbox) = try await oneRepository("blank")
         let approve = try sandbox.git(
             ["credential", "approve"],
             input: "protocol=http\nhost=\(server.host)\npath=\(repository)\nusername=\npassword=pat-\(organization)\n\n")
@@ -67,16 +67,16 @@ struct GitCloneTests {
     }
 
     @Test("a PAT the server rejects makes git erase it, so it is gone from the keyring")
-    func rejectedPATIsErased() throws {
+    func rejectedPATIsErased() async throws {
         let organization = uniqueOrganization("reject")
         let repository = "\(organization)/web/_git/site"
         let server = try GitServer(repositories: [repository])
         let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"])
-        try server.setToken("pat-old", for: organization)
+        try await server.setToken("pat-old", for: organization)
         try sandbox.answerPrompts(username: organization, password: "pat-old")
         #expect(try sandbox.git(["clone", "-q", server.url(repository), "work"]).status == 0)
 
-        try server.setToken("pat-new", for: organization)
+        try await server.setToken("pat-new", for: organization)
         let work = sandbox.home.appendingPathComponent("work")
         let fetch = try sandbox.git(["-c", "core.askPass=false", "fetch", "-q"], in: work)
         #expect(fetch.status != 0)
@@ -90,13 +90,13 @@ struct GitCloneTests {
     }
 
     @Test("one organization's PAT is never sent to another organization")
-    func organizationsStayApart() throws {
+    func organizationsStayApart() async throws {
         let first = uniqueOrganization("orga")
         let second = uniqueOrganization("orgb")
         let server = try GitServer(repositories: ["\(first)/p/_git/r", "\(second)/p/_git/r"])
         let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"])
-        try server.setToken("pat-a-\(first)", for: first)
-        try server.setToken("pat-b-\(second)", for: second)
+        try await server.setToken("pat-a-\(first)", for: first)
+        try await server.setToken("pat-b-\(second)", for: second)
         try sandbox.answerPrompts(username: first, password: "pat-a-\(first)")
         #expect(try sandbox.git(["clone", "-q", server.url("\(first)/p/_git/r"), "a"]).status == 0)
         #expect(sandbox.promptCount == 2)
@@ -105,9 +105,9 @@ struct GitCloneTests {
         let clone = try sandbox.git(["clone", "-q", server.url("\(second)/p/_git/r"), "b"])
         #expect(clone.status == 0, "\(clone.standardError)")
         #expect(sandbox.promptCount == 4, "the second organization needs its own PAT")
-        let leaked = server.authLog().filter { $0.contains("path-org=\(second) token-org=\(first)") }
+        let leaked = await server.authLog().filter { $0.contains("path-org=\(second) token-org=\(first)") }
         #expect(leaked.isEmpty, "\(leaked)")
-        #expect(server.authLog().contains { $0.contains("result=ok path-org=\(second) token-org=\(second)") })
+        #expect(await server.authLog().contains { $0.contains("result=ok path-org=\(second) token-org=\(second)") })
 
         let again = try sandbox.git(["clone", "-q", server.url("\(first)/p/_git/r"), "a2"])
         #expect(again.status == 0)
@@ -115,8 +115,8 @@ struct GitCloneTests {
     }
 
     @Test("without useHttpPath the organization comes from the user name in the URL")
-    func organizationFromUserName() throws {
-        let (organization, repository, server, sandbox) = try oneRepository("userinfo", useHttpPath: false)
+    func organizationFromUserName() async throws {
+        let (organization, repository, server, sandbox) = try await oneRepository("userinfo", useHttpPath: false)
         try sandbox.answerPrompts(username: organization, password: "pat-\(organization)")
         let url = server.url(repository, user: organization)
         #expect(try sandbox.git(["clone", "-q", url, "first"]).status == 0)

@@ -109,8 +109,7 @@ struct EmulatorWorld {
     /// Calls a control endpoint (`approve?user_code=…`, `fault?kind=…`, `git-log`, …).
     @discardableResult
     func control(_ pathAndQuery: String, method: String = "POST") async throws -> HTTPResponse {
-        let response = try await AsyncHTTPTransport(environment: [:], timeoutSeconds: 10)
-            .send(HTTPRequest(method: method, url: "\(server.baseURL)/_emulator/\(pathAndQuery)"))
+        let response = try await server.control(method, pathAndQuery)
         #expect(response.status == 200, "control \(pathAndQuery): HTTP \(response.status)")
         return response
     }
