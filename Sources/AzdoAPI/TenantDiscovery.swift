@@ -1,5 +1,5 @@
-import AzdoSystem
 public import AzdoHTTP
+import AzdoSystem
 
 /// Which Microsoft Entra tenant signs in for an organization, read from what Azure DevOps
 /// says about itself (protocols.md 3.4, as Git Credential Manager does it):

@@ -124,7 +124,7 @@ public struct ShimSecretService: SecretServiceCalls {
     ) -> Result<Success, SecretServiceFailure> {
         let names = attributes.keys.sorted()
         let strings = names.flatMap { [strdup($0), strdup(attributes[$0] ?? "")] }
-        defer { strings.forEach { free($0) } }
+        defer { for string in strings { free(string) } }
         var pairs: [CAzdoSecretAttribute] = []
         for index in stride(from: 0, to: strings.count, by: 2) {
             guard let name = strings[index], let value = strings[index + 1] else {

@@ -1,5 +1,5 @@
-import AzdoHTTP
 public import AzdoCredential
+import AzdoHTTP
 import AzdoSystem
 
 #if canImport(Glibc)

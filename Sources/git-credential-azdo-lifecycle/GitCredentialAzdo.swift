@@ -1,6 +1,6 @@
-import AzdoKeyring
 import ArgumentParser
 import AzdoCredential
+import AzdoKeyring
 
 /// The helper's part of the `git-credential-azdo` command tree; the lifecycle executable's
 /// root command puts it together with the commands for people.
@@ -37,8 +37,6 @@ extension GitCredentialAzdo {
             commandName: "get",
             abstract: "Answer git's request for a credential (called by git).")
 
-        init() {}
-
         func run() throws { try HelperProgram.Action.get.runForParsedCommand() }
     }
 
@@ -48,8 +46,6 @@ extension GitCredentialAzdo {
             commandName: "store",
             abstract: "Keep a credential git confirmed works (called by git).")
 
-        init() {}
-
         func run() throws { try HelperProgram.Action.store.runForParsedCommand() }
     }
 
@@ -58,8 +54,6 @@ extension GitCredentialAzdo {
         static let configuration = CommandConfiguration(
             commandName: "erase",
             abstract: "Remove a credential git saw rejected, or an organization's PAT (called by git or by hand).")
-
-        init() {}
 
         func run() throws { try HelperProgram.Action.erase.runForParsedCommand() }
     }

@@ -1,6 +1,6 @@
-import AzdoHTTP
 import AzdoAPI
 import AzdoCredential
+import AzdoHTTP
 import AzdoTestSupport
 import Foundation
 import Synchronization

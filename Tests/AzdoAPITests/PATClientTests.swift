@@ -1,7 +1,7 @@
-import AzdoTestSupport
 import AzdoAPI
 import AzdoCredential
 import AzdoHTTP
+import AzdoTestSupport
 import Foundation
 import Synchronization
 import Testing

@@ -1,6 +1,6 @@
-import AzdoTestSupport
 import AzdoAPI
 import AzdoCredential
+import AzdoTestSupport
 import Foundation
 import Testing
 

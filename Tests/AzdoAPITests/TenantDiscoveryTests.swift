@@ -1,7 +1,7 @@
-import AzdoTestSupport
-@testable import AzdoAPI
 import AzdoHTTP
+import AzdoTestSupport
 import Testing
+@testable import AzdoAPI
 
 @Suite("Tenant discovery")
 struct TenantDiscoveryTests {

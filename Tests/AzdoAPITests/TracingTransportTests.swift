@@ -1,8 +1,8 @@
-@testable import AzdoAPI
 import AzdoHTTP
 import AzdoTestSupport
 import Foundation
 import Testing
+@testable import AzdoAPI
 
 @Suite("--verbose trace")
 struct TracingTransportTests {

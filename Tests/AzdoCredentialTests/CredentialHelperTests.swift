@@ -1,5 +1,5 @@
-import AzdoTestSupport
 import AzdoCredential
+import AzdoTestSupport
 import Testing
 
 /// A request for `https://dev.azure.com/{path}` with the given attributes.

@@ -1,5 +1,5 @@
-import AzdoCredential
 import AzdoAPI
+import AzdoCredential
 import AzdoHTTP
 import AzdoNetwork
 import AzdoSystem

@@ -1,5 +1,5 @@
-@testable import AzdoNetwork
 import Testing
+@testable import AzdoNetwork
 
 @Suite("Proxy settings from the environment")
 struct ProxySettingsTests {

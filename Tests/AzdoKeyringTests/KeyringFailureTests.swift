@@ -100,13 +100,24 @@ struct KeyringFailureTests {
     }
 
     /// Runs the helper's `$1` action with the script's stdin, its stderr going to file `$2`
-    /// (apart from the session's own notices about the killed daemon); freezes the keyring
-    /// daemon first and kills it (SIGKILL) 300 ms later, while the helper waits for its answer.
+    /// (apart from the session's own notices about the killed daemon). It freezes the keyring
+    /// daemon, and kills it (SIGKILL) once the bus has passed it the helper's first call, which
+    /// `dbus-monitor` shows: the helper is then waiting for the answer, however slow the
+    /// machine. A helper that ends first is not waited for. SIGKILL for the monitor: a child of
+    /// the test runner may inherit a mask that blocks SIGTERM.
     private static let vanishingScript = """
         kill -STOP "$GIT_CREDENTIAL_AZDO_TEST_KEYRING_PID"
-        (sleep 0.3; kill -KILL "$GIT_CREDENTIAL_AZDO_TEST_KEYRING_PID") &
-        "$0" "$1" 2>"$2"; status=$?
-        wait
+        calls=$(mktemp)
+        dbus-monitor --session "type=method_call,destination=org.freedesktop.secrets" >"$calls" 2>&1 & monitor=$!
+        until grep -q "member=NameLost" "$calls"; do sleep 0.01; done
+        exec 3<&0
+        "$0" "$1" <&3 2>"$2" & helper=$!
+        while kill -0 $helper 2>/dev/null && ! grep -q "^method call.*destination=org.freedesktop.secrets" "$calls"; do
+          sleep 0.01
+        done
+        kill -KILL "$GIT_CREDENTIAL_AZDO_TEST_KEYRING_PID"
+        wait $helper; status=$?
+        kill -KILL $monitor; wait $monitor; rm -f "$calls"
         exit $status
         """
 

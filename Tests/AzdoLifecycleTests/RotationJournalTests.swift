@@ -1,7 +1,7 @@
-@testable import AzdoLifecycle
 import AzdoTestSupport
 import Foundation
 import Testing
+@testable import AzdoLifecycle
 
 @Suite("The journal of rotations and creates, and the display names that carry their nonce")
 struct RotationJournalTests {

@@ -1,11 +1,11 @@
 import AzdoAPI
 import AzdoCredential
 import AzdoHTTP
-@testable import AzdoLifecycle
-@testable import AzdoSetup
 import AzdoTestSupport
 import Foundation
 import Testing
+@testable import AzdoLifecycle
+@testable import AzdoSetup
 
 /// A machine as a test describes it.
 struct FakeProbe: DoctorProbe {

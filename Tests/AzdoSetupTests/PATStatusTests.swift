@@ -1,9 +1,9 @@
-import AzdoTestSupport
 import AzdoCredential
-@testable import AzdoLifecycle
-@testable import AzdoSetup
+import AzdoTestSupport
 import Foundation
 import Testing
+@testable import AzdoLifecycle
+@testable import AzdoSetup
 
 @Suite("status rows")
 struct PATStatusTests {

@@ -22,20 +22,20 @@ struct KeyringLossTests {
         let old = try world.cli(["get"], input: input).standardOutput
         #expect(old.contains("password="))
 
-        // The create call answers 2 s late. The daemon dies in the meantime: a separate process
-        // kills it once the rotation's journal entry (written just before the create) exists,
-        // so the timing does not depend on how busy the test runner's threads are.
+        // The create call is carried out at once and answered 5 s late. The daemon dies in the
+        // meantime: once the emulator holds the new PAT, the refresh is waiting for that answer,
+        // whatever the test runner's threads are doing.
         let state = try TestPaths.temporaryDirectory("lost-keyring-state")
         world.environment["XDG_STATE_HOME"] = state.path
-        try await world.control("fault?kind=slow&seconds=2&count=1")
-        let killer = try world.start(URL(fileURLWithPath: "/bin/bash"), [
-            "-c", #"for _ in $(seq 500); do ls "$1"/git-credential-azdo/rotation-*.json >/dev/null 2>&1 && break; sleep 0.02; done; sleep 0.3; kill -KILL "$2""#,
-            "bash", state.path, String(first.keyringPID),
-        ])
+        try await world.control("fault?kind=slow&seconds=5&count=1&method=POST")
         let errors = OutputBuffer()
         let refresh = try world.start(["refresh"], standardError: errors.pipe)
+        while refresh.isRunning, try await world.serverPATs(organization).count < 2 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(refresh.isRunning, "the refresh was still waiting for the create's answer")
+        kill(first.keyringPID, SIGKILL)
         await world.finish(refresh, "refresh")
-        await world.finish(killer, "the process that kills the keyring")
         let message = await errors.end(within: 10)
         first.end()
         #expect(refresh.terminationStatus == 1)
