@@ -4,7 +4,6 @@ import AzdoKeyring
 import AzdoLifecycle
 import AzdoSetup
 import AzdoSystem
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc

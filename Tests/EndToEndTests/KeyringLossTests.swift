@@ -23,19 +23,20 @@ struct KeyringLossTests {
         #expect(old.contains("password="))
 
         // The create call is carried out at once and answered 5 s late. The daemon dies in the
-        // meantime: once the emulator holds the new PAT, the refresh is waiting for that answer,
-        // whatever the test runner's threads are doing.
+        // meantime: a separate process kills it once the emulator holds the new PAT, so the
+        // refresh is then waiting for that answer. Separate, because polling from this test
+        // waits for one of the test runner's few threads, which other tests keep busy.
         let state = try TestPaths.temporaryDirectory("lost-keyring-state")
         world.environment["XDG_STATE_HOME"] = state.path
         try await world.control("fault?kind=slow&seconds=5&count=1&method=POST")
+        let killer = try world.start(URL(fileURLWithPath: "/usr/bin/env"), [
+            "python3", "-c", Self.killOnceCreated, world.server.baseURL, organization, String(first.keyringPID),
+        ])
         let errors = OutputBuffer()
         let refresh = try world.start(["refresh"], standardError: errors.pipe)
-        while refresh.isRunning, try await world.serverPATs(organization).count < 2 {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(refresh.isRunning, "the refresh was still waiting for the create's answer")
-        kill(first.keyringPID, SIGKILL)
         await world.finish(refresh, "refresh")
+        await world.finish(killer, "the process that kills the keyring")
+        #expect(killer.terminationStatus == 0, "the emulator never held a second PAT")
         let message = await errors.end(within: 10)
         first.end()
         #expect(refresh.terminationStatus == 1)
@@ -57,4 +58,20 @@ struct KeyringLossTests {
         let renewed = try world.cli(["get"], input: input).standardOutput
         #expect(renewed.contains("password=") && renewed != old)
     }
+
+    /// Polls the emulator's own list (`_emulator/pats?org=`, argv 1 and 2) until the
+    /// organization has a second active PAT, then SIGKILLs process argv 3; exits 1 after 120 s.
+    private static let killOnceCreated = """
+        import json, os, signal, sys, time, urllib.request
+        base, organization, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with opener.open(f"{base}/_emulator/pats?org={organization}", timeout=10) as answer:
+                if len(json.load(answer)["active"]) >= 2:
+                    os.kill(pid, signal.SIGKILL)
+                    sys.exit(0)
+            time.sleep(0.02)
+        sys.exit(1)
+        """
 }

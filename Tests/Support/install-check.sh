@@ -33,6 +33,13 @@ for file in usr/bin/git-credential-azdo usr/libexec/git-credential-azdo/git-cred
 done
 grep -q "^ExecStart=/usr/bin/git-credential-azdo refresh$" "$work/root/usr/lib/systemd/user/git-credential-azdo-refresh.service" \
   || fail "the installed service does not run /usr/bin/git-credential-azdo"
+for unit in "$work"/root/usr/lib/systemd/user/*; do
+  [ "$(stat -c %a "$unit")" = 644 ] || fail "$unit is mode $(stat -c %a "$unit"), not 644"
+done
+# The rotation kill switch exists in debug builds only; a release binary must not read it.
+for binary in usr/bin/git-credential-azdo usr/libexec/git-credential-azdo/git-credential-azdo-lifecycle; do
+  ! grep -qa GIT_CREDENTIAL_AZDO_TEST_KILL_AT "$work/root/$binary" || fail "/$binary carries the tests' kill switch"
+done
 
 git init -q --bare -b main "$work/git/contoso/web/_git/site"
 start_emulator "$work/git"
