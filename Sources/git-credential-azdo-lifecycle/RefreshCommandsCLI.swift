@@ -187,6 +187,16 @@ extension LifecycleCommand.RefresherTimerCommand {
         @Argument(help: "The directory to write the two units into.") var directory: String
 
         func run() throws {
+            var directory = directory
+            if !directory.hasPrefix("/") {
+                // Relative to where it was run (make install passes .build/systemd).
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                guard getcwd(&buffer, buffer.count) != nil else {
+                    StandardErrorSink().report("cannot tell the current directory; give DIRECTORY as an absolute path")
+                    throw ExitCode(1)
+                }
+                directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + directory
+            }
             try reporting { () throws(RefresherTimerError) in
                 try RefresherTimer.writeUnits(into: directory, executable: executable)
             }
