@@ -109,7 +109,8 @@ struct KeyringFailureTests {
         kill -STOP "$GIT_CREDENTIAL_AZDO_TEST_KEYRING_PID"
         calls=$(mktemp)
         dbus-monitor --session "type=method_call,destination=org.freedesktop.secrets" >"$calls" 2>&1 & monitor=$!
-        until grep -q "member=NameLost" "$calls"; do sleep 0.01; done
+        for _ in $(seq 3000); do grep -q "member=NameLost" "$calls" && break; sleep 0.01; done
+        grep -q "member=NameLost" "$calls" || { echo "dbus-monitor did not start: $(cat "$calls")" >&2; kill -KILL $monitor; exit 98; }
         exec 3<&0
         "$0" "$1" <&3 2>"$2" & helper=$!
         while kill -0 $helper 2>/dev/null && ! grep -q "^method call.*destination=org.freedesktop.secrets" "$calls"; do
