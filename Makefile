@@ -116,7 +116,7 @@ deb:
 		--buildinfo-option=-u.build/deb --buildinfo-option=-O.build/deb/git-credential-azdo.buildinfo \
 		--changes-option=-u.build/deb --changes-option=-O.build/deb/git-credential-azdo.changes; \
 		status=$$?; rm -rf debian Packaging/debian/git-credential-azdo Packaging/debian/.debhelper \
-		Packaging/debian/files Packaging/debian/*.substvars Packaging/debian/*.debhelper \
+		Packaging/debian/files Packaging/debian/*.substvars Packaging/debian/*.debhelper Packaging/debian/*.debhelper.log \
 		Packaging/debian/debhelper-build-stamp; exit $$status
 	lintian --fail-on error,warning --suppress-tags-from-file Packaging/debian/lintian-explained .build/deb/*.deb
 

@@ -187,6 +187,10 @@ extension LifecycleCommand.RefresherTimerCommand {
         @Argument(help: "The directory to write the two units into.") var directory: String
 
         func run() throws {
+            guard executable.hasPrefix("/") else {
+                StandardErrorSink().report("--executable must be an absolute path (systemd runs ExecStart as given)")
+                throw ExitCode(1)
+            }
             var directory = directory
             if !directory.hasPrefix("/") {
                 // Relative to where it was run (make install passes .build/systemd).

@@ -71,6 +71,24 @@ struct RefresherTimerTests {
                 == .init(installed: false, enabled: "unknown", active: "inactive or unknown"))
     }
 
+    @Test("disable without a systemd user manager still removes the units")
+    func disableWithoutSystemd() throws {
+        try RefresherTimer.writeUnits(into: directory, executable: "/usr/bin/git-credential-azdo")
+        let systemctl = RecordingSystemctl(answers: [:])
+        try RefresherTimer(unitDirectory: directory, systemctl: systemctl).disable()
+        #expect(unit(SystemdUnits.serviceName) == nil && unit(SystemdUnits.timerName) == nil)
+        #expect(systemctl.recorded == [["disable", "--now", SystemdUnits.timerName], ["daemon-reload"]])
+    }
+
+    @Test("doctor's timer state: nil without a user manager, `disabled` when is-enabled fails, else its answer")
+    func doctorTimerState() {
+        #expect(SystemDoctorProbe(systemctl: RecordingSystemctl(answers: [:])).timerState() == nil)
+        #expect(SystemDoctorProbe(systemctl: RecordingSystemctl(answers: ["show-environment": ""])).timerState() == "disabled")
+        let running = RecordingSystemctl(answers: ["is-system-running": "running\n", "is-enabled": "enabled\n"])
+        #expect(SystemDoctorProbe(systemctl: running).timerState() == "enabled")
+        #expect(running.recorded == [["is-system-running"], ["is-enabled", SystemdUnits.timerName]])
+    }
+
     @Test("a unit directory that cannot be made is named in the error")
     func unwritable() {
         #expect(throws: RefresherTimerError.cannotCreate(directory: "/dev/null/systemd/user")) {

@@ -60,17 +60,22 @@ struct KeyringLossTests {
     }
 
     /// Polls the emulator's own list (`_emulator/pats?org=`, argv 1 and 2) until the
-    /// organization has a second active PAT, then SIGKILLs process argv 3; exits 1 after 120 s.
+    /// organization has a second active PAT, then SIGKILLs process argv 3; a failed poll is
+    /// tried again; exits 1 after 120 s.
     private static let killOnceCreated = """
         import json, os, signal, sys, time, urllib.request
         base, organization, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            with opener.open(f"{base}/_emulator/pats?org={organization}", timeout=10) as answer:
-                if len(json.load(answer)["active"]) >= 2:
-                    os.kill(pid, signal.SIGKILL)
-                    sys.exit(0)
+            try:
+                with opener.open(f"{base}/_emulator/pats?org={organization}", timeout=10) as answer:
+                    active = json.load(answer)["active"]
+            except OSError:
+                active = []
+            if len(active) >= 2:
+                os.kill(pid, signal.SIGKILL)
+                sys.exit(0)
             time.sleep(0.02)
         sys.exit(1)
         """

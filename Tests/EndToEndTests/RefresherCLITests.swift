@@ -298,6 +298,10 @@ struct RefresherCLITests {
         let service = try String(contentsOf: directory.appendingPathComponent(SystemdUnits.serviceName), encoding: .utf8)
         #expect(service == SystemdUnits.service(executable: "/usr/bin/git-credential-azdo"))
         #expect(service.contains("\nExecStart=/usr/bin/git-credential-azdo refresh\n"))
+        let relative = try world.cli(
+            ["refresher", "write-units", "--executable", "git-credential-azdo", directory.path])
+        #expect(relative.status == 1)
+        #expect(relative.standardError == "git-credential-azdo: --executable must be an absolute path (systemd runs ExecStart as given)\n")
         let help = try world.cli(["refresher", "--help"])
         #expect(!help.standardOutput.contains("write-units"), "a packaging command, hidden from people")
     }

@@ -1,13 +1,19 @@
 import AzdoSystem
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why `refresher enable`, `disable` or `write-units` did not finish.
 public enum RefresherTimerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Neither `XDG_CONFIG_HOME` nor `HOME` names a directory.
     case noUnitDirectory
     /// The unit directory could not be made.
     case cannotCreate(directory: String)
-    /// A unit file could not be written or removed.
+    /// A unit file could not be written.
     case cannotWrite(path: String, reason: String)
+    /// A unit file could not be removed.
+    case cannotRemove(path: String, reason: String)
     /// The units were written, but systemd's user manager did not take them.
     case systemdRefused(directory: String)
 
@@ -19,7 +25,9 @@ public enum RefresherTimerError: Error, Sendable, Equatable, CustomStringConvert
         case .cannotCreate(let directory):
             return "cannot create \(directory); check its permissions"
         case .cannotWrite(let path, let reason):
-            return "cannot write or remove \(path) (\(reason)); check the directory's permissions"
+            return "cannot write \(path) (\(reason))"
+        case .cannotRemove(let path, let reason):
+            return "cannot remove \(path) (\(reason))"
         case .systemdRefused(let directory):
             return "wrote the units to \(directory), but systemd's user manager did not take them "
                 + "(`systemctl --user` failed or is missing); without systemd, run `git credential-azdo daemon` "
@@ -75,7 +83,7 @@ public struct RefresherTimer: Sendable {
         _ = systemctl.user(["disable", "--now", SystemdUnits.timerName])
         for name in [SystemdUnits.timerName, SystemdUnits.serviceName] {
             if let failure = StateFile.remove(unitDirectory + "/" + name) {
-                throw .cannotWrite(path: unitDirectory + "/" + name, reason: failure)
+                throw .cannotRemove(path: unitDirectory + "/" + name, reason: failure)
             }
         }
         _ = systemctl.user(["daemon-reload"])
@@ -83,7 +91,7 @@ public struct RefresherTimer: Sendable {
 
     /// What `status` reports about the timer.
     public struct State: Sendable, Equatable {
-        /// Whether both unit files are in the unit directory.
+        /// Whether both unit files are in the unit directory (a symlink counts).
         public var installed: Bool
         /// `systemctl --user is-enabled` (`enabled`, `disabled`, …), or `unknown`.
         public var enabled: String
@@ -101,7 +109,7 @@ public struct RefresherTimer: Sendable {
     /// The timer's state as systemd and the unit directory show it.
     public func state() -> State {
         let installed = [SystemdUnits.serviceName, SystemdUnits.timerName].allSatisfy {
-            StateFile.read(unitDirectory + "/" + $0) != nil
+            access(unitDirectory + "/" + $0, F_OK) == 0
         }
         let enabled = systemctl.user(["is-enabled", SystemdUnits.timerName]).map { String($0.trimmingWhitespace()) }
         let active = systemctl.user(["is-active", SystemdUnits.timerName]).map { String($0.trimmingWhitespace()) }
