@@ -465,6 +465,15 @@ static CAzdoSecretStatus read_items(WireConnection *connection, CAzdoSecretItem 
         if (read != WIRE_READ_OK) {
             status = unexpected(read, next, "GetSecrets", error);
         }
+        // gnome-keyring answers GetSecrets without the items deleted since SearchItems (another
+        // process replacing a PAT: the new item was not there yet when the search ran), so an
+        // item with no secret means the search raced: it is run again.
+        for (size_t i = 0; i < count && status == CAZDO_SECRET_OK; i++) {
+            if (found[i].secret == NULL) {
+                status = azdo_fail(error, CAZDO_SECRET_NO_SUCH_OBJECT, "an item was deleted during the search");
+                *next = WIRE_RETRY;
+            }
+        }
         free_calls(&secrets, 1);
     }
     // The session ends when we disconnect, right after this search.
