@@ -55,11 +55,7 @@ public struct GitConfigurator: Sendable {
     public static func includeFile(for scope: Scope) -> String? {
         switch scope {
         case .global:
-            if let config = Environment.value("XDG_CONFIG_HOME"), config.hasPrefix("/") {
-                return config + "/git-credential-azdo/gitconfig"
-            }
-            guard let home = Environment.value("HOME"), home.hasPrefix("/") else { return nil }
-            return home + "/.config/git-credential-azdo/gitconfig"
+            return UserDirectories.config("git-credential-azdo/gitconfig")
         case .system:
             let system = Environment.value("GIT_CONFIG_SYSTEM").flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/etc/gitconfig"
             let directory = system.lastIndex(of: "/").map { String(system[..<$0]) } ?? "/etc"

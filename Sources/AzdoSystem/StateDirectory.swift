@@ -8,13 +8,7 @@ import Glibc
 /// written there.
 public enum StateDirectory {
     /// The directory's path, or nil when neither `XDG_STATE_HOME` nor `HOME` is set.
-    public static var path: String? {
-        if let state = Environment.value("XDG_STATE_HOME"), state.hasPrefix("/") {
-            return state + "/git-credential-azdo"
-        }
-        guard let home = Environment.value("HOME"), home.hasPrefix("/") else { return nil }
-        return home + "/.local/state/git-credential-azdo"
-    }
+    public static var path: String? { UserDirectories.state("git-credential-azdo") }
 
     /// Creates `path` and its missing parents (0700 for the last one); true when it exists afterwards.
     @discardableResult

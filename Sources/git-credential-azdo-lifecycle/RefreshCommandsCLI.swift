@@ -142,17 +142,13 @@ extension LifecycleCommand.RefresherTimerCommand {
         do {
             return RefresherTimer(unitDirectory: try RefresherTimer.userUnitDirectory(), systemctl: UserSystemctl())
         } catch {
-            StandardErrorSink().report(error.description)
-            throw ExitCode(1)
+            throw LifecycleWiring.fail(error)
         }
     }
 
     /// Runs `body`, turning its failure into one line on stderr and exit 1.
     static func reporting(_ body: () throws(RefresherTimerError) -> Void) throws {
-        do { try body() } catch {
-            StandardErrorSink().report(error.description)
-            throw ExitCode(1)
-        }
+        do { try body() } catch { throw LifecycleWiring.fail(error) }
     }
 
     struct Enable: ParsableCommand {
@@ -194,12 +190,11 @@ extension LifecycleCommand.RefresherTimerCommand {
             var directory = directory
             if !directory.hasPrefix("/") {
                 // Relative to where it was run (make install passes .build/systemd).
-                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-                guard getcwd(&buffer, buffer.count) != nil else {
+                guard let current = GitConfigScan.currentDirectory() else {
                     StandardErrorSink().report("cannot tell the current directory; give DIRECTORY as an absolute path")
                     throw ExitCode(1)
                 }
-                directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + directory
+                directory = current + "/" + directory
             }
             try reporting { () throws(RefresherTimerError) in
                 try RefresherTimer.writeUnits(into: directory, executable: executable)

@@ -51,9 +51,8 @@ public struct RefresherTimer: Sendable {
 
     /// `$XDG_CONFIG_HOME/systemd/user` (default `~/.config/systemd/user`).
     public static func userUnitDirectory() throws(RefresherTimerError) -> String {
-        if let config = Environment.value("XDG_CONFIG_HOME"), config.hasPrefix("/") { return config + "/systemd/user" }
-        guard let home = Environment.value("HOME"), home.hasPrefix("/") else { throw .noUnitDirectory }
-        return home + "/.config/systemd/user"
+        guard let directory = UserDirectories.config("systemd/user") else { throw .noUnitDirectory }
+        return directory
     }
 
     /// Writes both units into `directory` with `executable` in `ExecStart`: what `enable`
