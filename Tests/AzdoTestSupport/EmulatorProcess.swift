@@ -46,6 +46,22 @@ public final class EmulatorProcess: @unchecked Sendable {
             .send(HTTPRequest(method: method, url: "\(baseURL)/_emulator/\(pathAndQuery)", body: body))
     }
 
+    /// The emulator's log of git requests (`_emulator/git-log`), oldest first: each one's
+    /// organization, the organization of the PAT it carried (nil: none, or unknown), and
+    /// whether it was let in.
+    public func gitLog() async throws -> [(organization: String, tokenOrganization: String?, accepted: Bool)] {
+        let body = try await control("GET", "git-log").body
+        struct Entry: Decodable {
+            var organization: String
+            var tokenOrganization: String?
+            var accepted: Bool
+        }
+        return try String(decoding: body, as: UTF8.self).split(separator: "\n").map { line in
+            let entry = try JSONDecoder().decode(Entry.self, from: Data(line.utf8))
+            return (entry.organization, entry.tokenOrganization, entry.accepted)
+        }
+    }
+
     deinit {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

@@ -26,13 +26,9 @@ public final class GitServer: Sendable {
     /// One line per git request so far: `result=ok|fail path-org=ORG token-org=ORG|unknown`,
     /// naming the organization of the token presented, never the token.
     public func authLog() async -> [String] {
-        guard let answer = try? await emulator.control("GET", "git-log"), answer.status == 200 else { return [] }
-        return answer.body.split(separator: UInt8(ascii: "\n")).compactMap { line in
-            guard let access = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
-            let result = (access["accepted"] as? Bool) == true ? "ok" : "fail"
-            let organization = access["organization"] as? String ?? "-"
-            let owner = access["tokenOrganization"] as? String ?? "unknown"
-            return "result=\(result) path-org=\(organization) token-org=\(owner)"
+        ((try? await emulator.gitLog()) ?? []).map { access in
+            "result=\(access.accepted ? "ok" : "fail") path-org=\(access.organization) "
+                + "token-org=\(access.tokenOrganization ?? "unknown")"
         }
     }
 

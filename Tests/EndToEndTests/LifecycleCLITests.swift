@@ -119,7 +119,7 @@ struct LifecycleCLITests {
         let work = world.sandbox.home.appendingPathComponent("work")
         #expect(try world.sandbox.git(["commit", "-q", "--allow-empty", "-m", "hi"], in: work).status == 0)
         #expect(try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: work).status != 0)
-        let refused = try await world.gitLog().filter { !$0.accepted && $0.tokenOrganization != nil }
+        let refused = try await world.server.gitLog().filter { !$0.accepted && $0.tokenOrganization != nil }
         #expect(!refused.isEmpty, "the push was refused only for want of a PAT")
         #expect(refused.allSatisfy { $0.tokenOrganization == organization })
     }
@@ -201,7 +201,7 @@ struct LifecycleCLITests {
         let retry = try world.sandbox.git(["clone", "-q", "http://\(world.server.host)/\(second)/p/_git/r", "b"])
         #expect(retry.status == 0, "\(retry.standardError)")
 
-        let log = try await world.gitLog()
+        let log = try await world.server.gitLog()
         #expect(log.contains { $0.organization == first && $0.accepted })
         #expect(log.contains { $0.organization == second && $0.accepted })
         #expect(log.allSatisfy { $0.tokenOrganization == nil || $0.tokenOrganization == $0.organization })

@@ -181,18 +181,4 @@ struct EmulatorWorld {
     func stored(_ organization: String) throws -> [StoredItem] {
         try SecretServiceStore(timeoutMilliseconds: TestKeyring.timeoutMilliseconds).credentials(server: server.baseURL, organization: organization)
     }
-
-    /// The emulator's log of git requests.
-    func gitLog() async throws -> [(organization: String, tokenOrganization: String?, accepted: Bool)] {
-        let body = try await control("git-log", method: "GET").body
-        struct Entry: Decodable {
-            var organization: String
-            var tokenOrganization: String?
-            var accepted: Bool
-        }
-        return try String(decoding: body, as: UTF8.self).split(separator: "\n").map { line in
-            let entry = try JSONDecoder().decode(Entry.self, from: Data(line.utf8))
-            return (entry.organization, entry.tokenOrganization, entry.accepted)
-        }
-    }
 }
