@@ -42,7 +42,8 @@ public enum PATResponse {
     private static func checkStatus(status: Int, headers: [String: String], body: Data) throws(PATAPIError) {
         let contentType = header("Content-Type", in: headers)?.lowercased() ?? ""
         switch status {
-        case 203, 401: throw .notSignedIn
+        // The API redirects only to its sign-in page; the transport never follows it.
+        case 203, 300..<400, 401: throw .notSignedIn
         case 200..<300:
             if contentType.contains("text/html") { throw .notSignedIn }
             return

@@ -72,6 +72,14 @@ extension Emulator {
                 headers: ["Retry-After": String(seconds)])
         case .serverError: return .json(500, #"{"message":"Internal server error","eventId":0}"#)
         case .signInPage: return .signInPage
+        case .signInRedirect:
+            return HTTPResponse(
+                status: 302,
+                headers: [
+                    "Location": "https://app.vssps.visualstudio.com/_signin?realm=dev.azure.com&reply_to="
+                        + URLQuery.escape(request.url),
+                    "Content-Type": "text/html; charset=utf-8",
+                ], body: Data("<html><body>Object moved</body></html>".utf8))
         case .truncatedJSON: return .json(200, #"{"patToken":{"displayName":"trunc"#)
         case .malformedJSON:
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data("<html>oops".utf8))

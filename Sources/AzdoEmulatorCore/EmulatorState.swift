@@ -42,6 +42,7 @@ struct EmulatorState {
     var faults: [(fault: EmulatorFault, method: String?)] = []  // method nil: any call
     var tenants: [String: String] = [:]  // organization -> Entra tenant id
     var clockOffset: Int64 = 0
+    var connections = 0
     var issuedSecrets: [String] = []
     var gitLog: [EmulatorGitAccess] = []
 }
@@ -67,6 +68,8 @@ public enum EmulatorFault: Sendable, Equatable {
     case serverError
     /// HTTP 203 with an HTML sign-in page.
     case signInPage
+    /// HTTP 302 to the sign-in page on another host, as a browser's request is answered.
+    case signInRedirect
     /// A 200 whose JSON body is cut in half.
     case truncatedJSON
     /// A 200 whose body is not JSON at all.
@@ -86,7 +89,7 @@ public enum EmulatorFault: Sendable, Equatable {
     case resetAfterProcessing
 
     /// The fault named by the control endpoint's query: `kind` is `throttle` (with
-    /// `retry-after`), `server-error`, `sign-in-page`, `truncated-json`, `malformed-json`,
+    /// `retry-after`), `server-error`, `sign-in-page`, `sign-in-redirect`, `truncated-json`, `malformed-json`,
     /// `unauthorized`, `forbidden`, `token-error` (with `code`), `slow` (with `seconds`),
     /// `reset` or `reset-after` (`resetAfterProcessing`).
     public init?(query: [String: String]) {
@@ -94,6 +97,7 @@ public enum EmulatorFault: Sendable, Equatable {
         case "throttle": self = .throttle(retryAfterSeconds: Int(query["retry-after"] ?? "") ?? 1)
         case "server-error": self = .serverError
         case "sign-in-page": self = .signInPage
+        case "sign-in-redirect": self = .signInRedirect
         case "truncated-json": self = .truncatedJSON
         case "malformed-json": self = .malformedJSON
         case "unauthorized": self = .unauthorized

@@ -31,12 +31,18 @@ final class EmulatorHandler: ChannelInboundHandler, @unchecked Sendable {
             var headers: [String: String] = [:]
             for header in head.headers { headers[header.name] = header.value }
             let host = head.headers.first(name: "Host") ?? "127.0.0.1"
+            // A client sends a proxy the absolute form (`GET http://host/path`), which every
+            // server must accept too (RFC 9112 3.2.2): so the emulator also serves as a proxy.
+            let absolute = head.uri.hasPrefix("http://") || head.uri.hasPrefix("https://")
+            let url = absolute ? head.uri : "http://\(host)\(head.uri)"
+            let target = absolute
+                ? String(head.uri.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" && $0 != "?" }) : head.uri
             let request = HTTPRequest(
-                method: head.method.rawValue, url: "http://\(host)\(head.uri)", headers: headers,
+                method: head.method.rawValue, url: url, headers: headers,
                 body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil)
             self.head = nil
-            let path = String(head.uri.prefix { $0 != "?" })
-            let query = head.uri.firstIndex(of: "?").map { String(head.uri[head.uri.index(after: $0)...]) } ?? ""
+            let path = String(target.prefix { $0 != "?" })
+            let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
             if let git, let route = GitBackend.route(path: path, query: query) {
                 guard emulator.authorizeGit(
                     password: Emulator.basicPassword(request), organization: route.organization, write: route.write)

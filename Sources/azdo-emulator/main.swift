@@ -33,7 +33,8 @@ let git = gitRoot.map { GitBackend(root: $0) }
 let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
     .childChannelInitializer { channel in
-        channel.pipeline.configureHTTPServerPipeline().flatMap {
+        emulator.connectionAccepted()
+        return channel.pipeline.configureHTTPServerPipeline().flatMap {
             channel.pipeline.addHandler(EmulatorHandler(emulator: emulator, git: git))
         }
     }

@@ -58,11 +58,11 @@ struct PATResponseTests {
         #expect(page.patTokens.allSatisfy { $0.token == nil })
     }
 
-    @Test("HTTP 203 with a sign-in page, a 401, or HTML under 200 mean: not signed in")
+    @Test("HTTP 203 with a sign-in page, a redirect to it, a 401, or HTML under 200 mean: not signed in")
     func notSignedIn() throws {
         let html = try fixture("sign-in.html")
         let htmlHeaders = ["content-type": "text/html; charset=utf-8"]
-        for status in [203, 401, 200] {
+        for status in [203, 302, 401, 200] {
             #expect(throws: PATAPIError.notSignedIn) {
                 try PATResponse.token(status: status, headers: htmlHeaders, body: html)
             }
