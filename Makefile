@@ -8,11 +8,11 @@ SYSTEMDUSERDIR ?= $(PREFIX)/lib/systemd/user
 DESTDIR ?=
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build: libsecret and glib headers. Tests, demo and benchmark: the three Secret Services
+# Build: libsecret and glib headers, libcurl (the GnuTLS flavour git itself uses). Tests, demo and benchmark: the three Secret Services
 # Linux desktops run, headless (gnome-keyring; KeePassXC; kwalletd5, with the QCA plugins its
 # encrypted sessions need), dbus (dbus-monitor included), secret-tool, git, python3 for the
 # test scripts, hyperfine and python3-pip (Git Credential Manager) for the benchmark.
-APT_PACKAGES := libsecret-1-dev libglib2.0-dev pkg-config gnome-keyring keepassxc libkf5wallet-bin \
+APT_PACKAGES := libsecret-1-dev libglib2.0-dev libcurl4-gnutls-dev pkg-config gnome-keyring keepassxc libkf5wallet-bin \
 	libqca-qt5-2-plugins libsecret-tools dbus git python3 python3-gi gir1.2-glib-2.0 hyperfine \
 	python3-pip groff-base debhelper lintian man-db
 RELEASE_FLAGS := -c release --static-swift-stdlib
@@ -123,8 +123,8 @@ deb:
 # The package's files in a scratch root, used from a clean shell against the emulator.
 deb-check: deb
 	$(SWIFT) build --product azdo-emulator
-	@# The helper loads gio and libsecret with dlopen, which dpkg-shlibdeps cannot see.
-	dpkg-deb -f .build/deb/git-credential-azdo_*_*.deb Depends | grep -q 'libsecret-1-0 (>= 0.18), libglib2.0-0 (>= 2.44)'
+	@# The binaries load gio, libsecret and libcurl with dlopen, which dpkg-shlibdeps cannot see.
+	dpkg-deb -f .build/deb/git-credential-azdo_*_*.deb Depends | grep -q 'libsecret-1-0 (>= 0.18), libglib2.0-0 (>= 2.44), libcurl3-gnutls (>= 7.85) | libcurl4 (>= 7.85)'
 	$(KEYRING) Tests/Support/install-check.sh --deb .build/deb/git-credential-azdo_*_*.deb
 
 # dpkg -i of the package on this machine, the installed binary run, then dpkg -r. It changes

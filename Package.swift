@@ -30,10 +30,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // The only C in the package: the item schema and a glib-free API over libsecret, GDBus
+        // C, part 1: the item schema and a glib-free API over libsecret, GDBus
         // and its own small D-Bus client for lookups (wire.h). It compiles against libsecret's
         // headers (libsecret-1-dev, libglib2.0-dev) but links nothing: it loads gio and
         // libsecret with dlopen when first needed (see library.h).
@@ -62,11 +61,12 @@ let package = Package(
         .target(
             name: "AzdoSetup",
             dependencies: ["AzdoAPI", "AzdoCredential", "AzdoHTTP", "AzdoKeyring", "AzdoLifecycle", "AzdoSystem"]),
-        // The real HTTPS transport (AsyncHTTPClient: static, adds ~1 ms start-up, unlike
-        // FoundationNetworking's ~5 ms), honouring HTTPS_PROXY/NO_PROXY.
-        .target(
-            name: "AzdoNetwork",
-            dependencies: ["AzdoHTTP", "AzdoSystem", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        // C, part 2: libcurl, git's own HTTPS library, behind a small thread-per-transfer API
+        // that never follows redirects or reads proxies itself. It compiles against curl.h
+        // (libcurl4-gnutls-dev) and loads libcurl with dlopen on the first transfer.
+        .target(name: "CAzdoCurl"),
+        // The real HTTPS transport over CAzdoCurl, honouring HTTPS_PROXY/NO_PROXY.
+        .target(name: "AzdoNetwork", dependencies: ["AzdoHTTP", "AzdoSystem", "CAzdoCurl"]),
         // The Azure DevOps and Entra emulator's logic, independent of any HTTP server and of
         // the client code it checks.
         .target(name: "AzdoEmulatorCore", dependencies: ["AzdoHTTP"]),
@@ -128,6 +128,6 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.type != .system && target.name != "CAzdoSecret" {
+for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
     target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
 }

@@ -30,7 +30,7 @@ extension LifecycleCommand {
             let settings = LifecycleSettings.load(diagnostics: StandardErrorSink())
             let doctor = AzdoSetup.Doctor(
                 probe: SystemDoctorProbe(), credentials: keyring, refreshTokens: keyring,
-                transport: AsyncHTTPTransport(environment: Environment.all(), timeoutSeconds: min(settings.httpTimeoutSeconds, 10)),
+                transport: CurlTransport(environment: Environment.all(), timeoutSeconds: min(settings.httpTimeoutSeconds, 10)),
                 clock: SystemClock(), settings: settings, refreshSettings: RefreshSettings.load())
             let findings = await doctor.run(network: !offline)
             for finding in findings { print(finding.line) }

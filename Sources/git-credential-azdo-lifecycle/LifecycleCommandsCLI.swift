@@ -20,7 +20,7 @@ enum LifecycleWiring {
     ) async -> LifecycleCommands {
         let keyring = SecretServiceStore.fromEnvironment()
         let settings = LifecycleSettings.load(tenant: tenant, diagnostics: StandardErrorSink())
-        let network = AsyncHTTPTransport(environment: Environment.all(), timeoutSeconds: settings.httpTimeoutSeconds)
+        let network = CurlTransport(environment: Environment.all(), timeoutSeconds: settings.httpTimeoutSeconds)
         let commands = LifecycleCommands(
             settings: settings,
             transport: verbose ? TracingTransport(wrapping: network, sink: StandardErrorSink()) : network,

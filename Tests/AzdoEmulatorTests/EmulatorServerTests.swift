@@ -16,14 +16,8 @@ struct EmulatorServerTests {
     @Test("device-code sign-in, PAT create, connectionData with the PAT, revoke")
     func overHTTP() async throws {
         let server = try EmulatorProcess(repositories: [])
-        let transport = AsyncHTTPTransport(environment: [:], timeoutSeconds: 10)
-        let configuration = EntraConfiguration(authority: server.baseURL, tenant: "organizations", clientID: "client")
-        let entra = EntraClient(configuration: configuration, transport: transport, sleeper: TaskSleeper(), clock: SystemClock())
-        let challenge = try await entra.startDeviceCode()
-        let approved = try await transport.send(HTTPRequest(
-            method: "POST", url: "\(server.baseURL)/_emulator/approve?user_code=\(challenge.userCode)"))
-        #expect(approved.status == 200)
-        let tokens = try await entra.waitForSignIn(challenge)
+        let transport = CurlTransport(environment: [:], timeoutSeconds: 10)
+        let tokens = try await signIn(server, transport)
 
         let client = PATClient(
             organization: "contoso", accessToken: tokens.accessToken, transport: transport, sleeper: TaskSleeper(),
@@ -45,9 +39,52 @@ struct EmulatorServerTests {
         #expect(after.status == 401)
     }
 
+    @Test("a redirect comes back as it was sent: the token never follows it to another host")
+    func redirectNotFollowed() async throws {
+        let server = try EmulatorProcess(repositories: [])
+        let transport = CurlTransport(environment: [:], timeoutSeconds: 10)
+        let tokens = try await signIn(server, transport)
+        #expect(try await server.control("POST", "fault?kind=sign-in-redirect").status == 200)
+        let answer = try await transport.send(HTTPRequest(
+            method: "GET", url: "\(server.baseURL)/contoso/_apis/tokens/pats?api-version=7.1-preview.1",
+            headers: ["Authorization": "Bearer \(tokens.accessToken.value)"]))
+        #expect(answer.status == 302)
+        let location = try #require(answer.headers["Location"])
+        #expect(location.hasPrefix("https://app.vssps.visualstudio.com/_signin?"))
+    }
+
+    @Test("HTTPS_PROXY carries every request to the proxy; NO_PROXY hosts go direct")
+    func proxy() async throws {
+        let server = try EmulatorProcess(repositories: [])
+        // Nothing listens on the discard port, so only the proxy (the emulator) can answer.
+        let request = HTTPRequest(method: "GET", url: "http://127.0.0.1:9/_emulator/pats?org=nobody")
+        let proxied = try await CurlTransport(environment: ["HTTPS_PROXY": server.baseURL], timeoutSeconds: 10)
+            .send(request)
+        #expect(proxied.status == 200)
+        #expect(String(decoding: proxied.body, as: UTF8.self).contains("active"))
+        let bypassing = CurlTransport(
+            environment: ["https_proxy": server.baseURL, "no_proxy": "example.org,127.0.0.1"], timeoutSeconds: 10)
+        await #expect(throws: TransportError.self) { try await bypassing.send(request) }
+    }
+
+    @Test("cancelling the task stops a request the server holds back")
+    func cancellation() async throws {
+        let server = try EmulatorProcess(repositories: [])
+        let transport = CurlTransport(environment: [:], timeoutSeconds: 120)
+        let tokens = try await signIn(server, transport)
+        #expect(try await server.control("POST", "fault?kind=slow&seconds=60").status == 200)
+        let request = Task {
+            try await transport.send(HTTPRequest(
+                method: "GET", url: "\(server.baseURL)/contoso/_apis/tokens/pats?api-version=7.1-preview.1",
+                headers: ["Authorization": "Bearer \(tokens.accessToken.value)"]))
+        }
+        request.cancel()
+        await #expect(throws: TransportError.connectionFailed(detail: "cancelled")) { try await request.value }
+    }
+
     @Test("plain http is refused off loopback, before any connection")
     func plainHTTPRefused() async throws {
-        let transport = AsyncHTTPTransport(environment: [:], timeoutSeconds: 2)
+        let transport = CurlTransport(environment: [:], timeoutSeconds: 2)
         await #expect(throws: TransportError.self) {
             try await transport.send(HTTPRequest(method: "GET", url: "http://dev.azure.test/contoso"))
         }
@@ -55,9 +92,20 @@ struct EmulatorServerTests {
 
     @Test("a port where nothing listens is a connection failure, not a hang")
     func nothingListening() async throws {
-        let transport = AsyncHTTPTransport(environment: [:], timeoutSeconds: 2)
+        let transport = CurlTransport(environment: [:], timeoutSeconds: 2)
         await #expect(throws: TransportError.self) {
             try await transport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:9/"))
         }
+    }
+
+    /// Signs in by device code, approved through the control endpoint.
+    private func signIn(_ server: EmulatorProcess, _ transport: CurlTransport) async throws -> EntraTokens {
+        let configuration = EntraConfiguration(authority: server.baseURL, tenant: "organizations", clientID: "client")
+        let entra = EntraClient(configuration: configuration, transport: transport, sleeper: TaskSleeper(), clock: SystemClock())
+        let challenge = try await entra.startDeviceCode()
+        let approved = try await transport.send(HTTPRequest(
+            method: "POST", url: "\(server.baseURL)/_emulator/approve?user_code=\(challenge.userCode)"))
+        #expect(approved.status == 200)
+        return try await entra.waitForSignIn(challenge)
     }
 }

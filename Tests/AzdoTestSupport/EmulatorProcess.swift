@@ -42,8 +42,15 @@ public final class EmulatorProcess: @unchecked Sendable {
     /// Calls the control endpoint `_emulator/PATH_AND_QUERY` (`approve?user_code=…`,
     /// `fault?kind=…`, `git-log`, …) and returns the answer, whatever its status.
     public func control(_ method: String, _ pathAndQuery: String, body: Data? = nil) async throws -> HTTPResponse {
-        try await AsyncHTTPTransport(environment: [:], timeoutSeconds: 10)
+        try await CurlTransport(environment: [:], timeoutSeconds: 10)
             .send(HTTPRequest(method: method, url: "\(baseURL)/_emulator/\(pathAndQuery)", body: body))
+    }
+
+    /// How many connections the emulator has accepted so far (`_emulator/connections`).
+    public func acceptedConnections() async throws -> Int {
+        let answer = try await control("GET", "connections")
+        struct Count: Decodable { var accepted: Int }
+        return try JSONDecoder().decode(Count.self, from: answer.body).accepted
     }
 
     /// The emulator's log of git requests (`_emulator/git-log`), oldest first: each one's

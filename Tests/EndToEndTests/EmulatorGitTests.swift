@@ -19,7 +19,7 @@ struct EmulatorGitTests {
         let repository = "\(organization)/web/_git/site"
         let server = try EmulatorProcess(repositories: [repository])
         let sandbox = try GitSandbox(extraHosts: ["http://\(server.host)"])
-        let transport = AsyncHTTPTransport(environment: [:], timeoutSeconds: 10)
+        let transport = CurlTransport(environment: [:], timeoutSeconds: 10)
         let entra = EntraClient(
             configuration: EntraConfiguration(authority: server.baseURL, tenant: "organizations", clientID: "c"),
             transport: transport, sleeper: TaskSleeper(), clock: SystemClock())

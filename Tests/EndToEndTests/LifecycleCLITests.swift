@@ -185,6 +185,45 @@ struct LifecycleCLITests {
         #expect(lines.contains { $0.hasPrefix("* \(second)  ") })
     }
 
+    @Test("the proxy comes from HTTPS_PROXY minus NO_PROXY; http_proxy and all_proxy are never read")
+    func proxyFromEnvironment() async throws {
+        let organization = uniqueOrganization("proxy")
+        var world = try EmulatorWorld(repositories: [])
+        try await world.signInAndCreate(organization)
+        // Nothing listens on the discard port: a request sent there fails at once.
+        let nowhere = "http://127.0.0.1:9"
+        for name in ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] { world.environment[name] = nowhere }
+        let unread = try world.cli(["pat", "list", "--org", organization])
+        #expect(unread.status == 0, "\(unread.standardError)")
+
+        world.environment["HTTPS_PROXY"] = nowhere
+        let proxied = try world.cli(["pat", "list", "--org", organization])
+        #expect(proxied.status == 1)
+        #expect(proxied.standardError.contains("could not reach"), "\(proxied.standardError)")
+
+        world.environment["NO_PROXY"] = "127.0.0.1"
+        let bypassed = try world.cli(["pat", "list", "--org", organization])
+        #expect(bypassed.status == 0, "\(bypassed.standardError)")
+    }
+
+    @Test("one command's requests share a connection: one TCP (and TLS) handshake, not one per request")
+    func connectionReuse() async throws {
+        let organizations = (1...3).map { uniqueOrganization("reuse\($0)") }
+        let world = try EmulatorWorld(repositories: [])
+        try await world.signInAndCreate(organizations[0])
+        for organization in organizations.dropFirst() {
+            let create = try world.cli(["pat", "create", "--org", organization])
+            #expect(create.status == 0, "\(create.standardError)")
+        }
+        let before = try await world.server.acceptedConnections()
+        // At least a list per organization: three requests or more.
+        let list = try world.cli(["pat", "list"])
+        #expect(list.status == 0, "\(list.standardError)")
+        #expect(list.standardOutput.split(separator: "\n").count == 3)
+        // One for the command, and at most one for this count's own request.
+        #expect(try await world.server.acceptedConnections() - before <= 2)
+    }
+
     @Test("a PAT for one organization is never offered to another")
     func noCrossOrganization() async throws {
         let first = uniqueOrganization("orga"), second = uniqueOrganization("orgb")

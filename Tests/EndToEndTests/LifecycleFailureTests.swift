@@ -21,6 +21,8 @@ struct LifecycleFailureTests {
         Case(fault: "kind=slow&seconds=4&count=3", expected: "could not reach Azure DevOps (the request timed out, 3 attempts)"),
         Case(fault: "kind=reset&count=3", expected: "could not reach Azure DevOps (the connection failed: "),
         Case(fault: "kind=sign-in-page", expected: "did not accept the Microsoft Entra sign-in; run `git credential-azdo login`"),
+        // Followed, the redirect would lead off loopback and fail as unreachable.
+        Case(fault: "kind=sign-in-redirect", expected: "did not accept the Microsoft Entra sign-in; run `git credential-azdo login`"),
         Case(fault: "kind=unauthorized", expected: "did not accept the Microsoft Entra sign-in; run `git credential-azdo login`"),
         Case(fault: "kind=forbidden", expected: "refused the request (HTTP 403)"),
         Case(fault: "kind=truncated-json", expected: "not the documented JSON"),

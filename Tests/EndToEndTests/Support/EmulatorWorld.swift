@@ -155,7 +155,7 @@ struct EmulatorWorld {
     /// Whether the emulator accepts `secret` as a PAT of `organization` (`connectionData`).
     func accepts(_ secret: Secret, organization: String) async throws -> Bool {
         let basic = Data(":\(secret.value)".utf8).base64EncodedString()
-        let response = try await AsyncHTTPTransport(environment: [:], timeoutSeconds: 10).send(HTTPRequest(
+        let response = try await CurlTransport(environment: [:], timeoutSeconds: 10).send(HTTPRequest(
             method: "GET", url: "\(server.baseURL)/\(organization)/_apis/connectionData",
             headers: ["Authorization": "Basic \(basic)"]))
         return response.status == 200
