@@ -25,7 +25,6 @@ import Synchronization
 ///   - `POST pat?org=ORG` with a token as the body: a PAT a person made in the web UI
 ///     (full scope, 30 days) becomes the organization's only active one, the others being
 ///     revoked; an empty body revokes them all (tests of git against a rotated PAT);
-///   - `GET connections`: `{"accepted": N}`, the connections the server has accepted;
 ///   - `GET git-log`: JSON lines of `EmulatorGitAccess`, without any token;
 ///   - `GET issued-secrets`: every PAT, access and refresh token it issued, for leak tests.
 ///
@@ -66,9 +65,6 @@ public final class Emulator: HTTPTransport {
     public func setTenant(_ tenant: String, organization: String) {
         state.withLock { $0.tenants[organization.lowercased()] = tenant }
     }
-
-    /// Counts a connection the server accepted, for `GET connections`.
-    public func connectionAccepted() { state.withLock { $0.connections += 1 } }
 
     /// Every git request seen so far, oldest first.
     public var gitAccessLog: [EmulatorGitAccess] { state.withLock { $0.gitLog } }
@@ -212,9 +208,6 @@ public final class Emulator: HTTPTransport {
             guard let organization = query["org"]?.lowercased() else { return .json(400, #"{"message":"org is required"}"#) }
             replacePATs(organization: organization, with: String(decoding: body ?? Data(), as: UTF8.self))
             return .json(200, "{}")
-        case ("GET", "connections"):
-            // How many connections the server has accepted (tests of connection reuse).
-            return .json(200, Self.object(["accepted": .int(state.withLock { $0.connections })]))
         case ("GET", "git-log"):
             let lines = gitAccessLog.map { access in
                 Self.object([

@@ -42,7 +42,6 @@ struct EmulatorState {
     var faults: [(fault: EmulatorFault, method: String?)] = []  // method nil: any call
     var tenants: [String: String] = [:]  // organization -> Entra tenant id
     var clockOffset: Int64 = 0
-    var connections = 0
     var issuedSecrets: [String] = []
     var gitLog: [EmulatorGitAccess] = []
 }

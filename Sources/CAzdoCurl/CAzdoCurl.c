@@ -94,7 +94,6 @@ static struct {
     __typeof__(curl_easy_perform) *easy_perform;
     __typeof__(curl_easy_getinfo) *easy_getinfo;
     __typeof__(curl_easy_cleanup) *easy_cleanup;
-    __typeof__(curl_easy_reset) *easy_reset;
     __typeof__(curl_easy_strerror) *easy_strerror;
     __typeof__(curl_slist_append) *slist_append;
     __typeof__(curl_slist_free_all) *slist_free_all;
@@ -130,7 +129,6 @@ static void load(void) {
     RESOLVE(easy_perform, curl_easy_perform)
     RESOLVE(easy_getinfo, curl_easy_getinfo)
     RESOLVE(easy_cleanup, curl_easy_cleanup)
-    RESOLVE(easy_reset, curl_easy_reset)
     RESOLVE(easy_strerror, curl_easy_strerror)
     RESOLVE(slist_append, curl_slist_append)
     RESOLVE(slist_free_all, curl_slist_free_all)
@@ -296,51 +294,23 @@ static CURLcode configure(CURL *handle, CAzdoCurlTransfer *transfer, struct curl
     return code;
 }
 
-// Idle easy handles, kept so the next transfer to the same host reuses the connection (and
-// TLS session) the last one left open: a refresh's list, create and revoke then pay for
-// one TLS handshake, not three. Process-wide, like libcurl's own state: a handle may finish
-// its transfer after the Swift object that started it is gone.
-enum { POOL_SIZE = 4 };
-static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static CURL *pool[POOL_SIZE];
-static size_t pool_count;
-
-// An idle handle (every option at its default), or a new one; NULL when memory is short.
-static CURL *take_handle(void) {
-    pthread_mutex_lock(&pool_lock);
-    CURL *handle = pool_count > 0 ? pool[--pool_count] : NULL;
-    pthread_mutex_unlock(&pool_lock);
-    return handle != NULL ? handle : curl.easy_init();
-}
-
-static void return_handle(CURL *handle) {
-    // Forgets the options, which point into the transfer about to be freed; keeps the open
-    // connections and caches.
-    curl.easy_reset(handle);
-    pthread_mutex_lock(&pool_lock);
-    int kept = pool_count < POOL_SIZE;
-    if (kept) {
-        pool[pool_count++] = handle;
-    }
-    pthread_mutex_unlock(&pool_lock);
-    if (!kept) {
-        curl.easy_cleanup(handle);
-    }
-}
-
 static void run(CAzdoCurlTransfer *transfer) {
     pthread_once(&load_once, load);
     if (load_error != NULL) {
         snprintf(transfer->message, sizeof transfer->message, "%s", load_error);
         return;
     }
-    CURL *handle = take_handle();
+    // A handle of its own, closed with its connection at the end: libcurl re-sends a request
+    // on a new connection when a connection it reused closes before answering, and a create
+    // the server carried out before the close must never be sent twice. (Reusing handles
+    // saved a TLS handshake per request, but the retries it brought broke exactly that.)
+    CURL *handle = curl.easy_init();
     struct curl_slist *headers = header_list(transfer);
     if (handle == NULL || headers == NULL) {
         snprintf(transfer->message, sizeof transfer->message, "libcurl could not start a transfer");
         free_list(headers);
         if (handle != NULL) {
-            return_handle(handle);
+            curl.easy_cleanup(handle);
         }
         return;
     }
@@ -369,12 +339,7 @@ static void run(CAzdoCurlTransfer *transfer) {
     if (transfer->message[0] == 0) {
         snprintf(transfer->message, sizeof transfer->message, "%s", curl.easy_strerror(code));
     }
-    // A failed transfer's handle is dropped with its connections, which may be broken.
-    if (code == CURLE_OK) {
-        return_handle(handle);
-    } else {
-        curl.easy_cleanup(handle);
-    }
+    curl.easy_cleanup(handle);
     free_list(headers);
 }
 

@@ -33,8 +33,7 @@ let git = gitRoot.map { GitBackend(root: $0) }
 let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
     .childChannelInitializer { channel in
-        emulator.connectionAccepted()
-        return channel.pipeline.configureHTTPServerPipeline().flatMap {
+        channel.pipeline.configureHTTPServerPipeline().flatMap {
             channel.pipeline.addHandler(EmulatorHandler(emulator: emulator, git: git))
         }
     }

@@ -43,11 +43,8 @@ struct EmulatorServerTests {
     func redirectNotFollowed() async throws {
         let server = try EmulatorProcess(repositories: [])
         let transport = CurlTransport(environment: [:], timeoutSeconds: 10)
-        let tokens = try await signIn(server, transport)
-        #expect(try await server.control("POST", "fault?kind=sign-in-redirect").status == 200)
-        let answer = try await transport.send(HTTPRequest(
-            method: "GET", url: "\(server.baseURL)/contoso/_apis/tokens/pats?api-version=7.1-preview.1",
-            headers: ["Authorization": "Bearer \(tokens.accessToken.value)"]))
+        let request = try await patList(server, transport, fault: "kind=sign-in-redirect")
+        let answer = try await transport.send(request)
         #expect(answer.status == 302)
         let location = try #require(answer.headers["Location"])
         #expect(location.hasPrefix("https://app.vssps.visualstudio.com/_signin?"))
@@ -71,15 +68,10 @@ struct EmulatorServerTests {
     func cancellation() async throws {
         let server = try EmulatorProcess(repositories: [])
         let transport = CurlTransport(environment: [:], timeoutSeconds: 120)
-        let tokens = try await signIn(server, transport)
-        #expect(try await server.control("POST", "fault?kind=slow&seconds=60").status == 200)
-        let request = Task {
-            try await transport.send(HTTPRequest(
-                method: "GET", url: "\(server.baseURL)/contoso/_apis/tokens/pats?api-version=7.1-preview.1",
-                headers: ["Authorization": "Bearer \(tokens.accessToken.value)"]))
-        }
-        request.cancel()
-        await #expect(throws: TransportError.connectionFailed(detail: "cancelled")) { try await request.value }
+        let request = try await patList(server, transport, fault: "kind=slow&seconds=60")
+        let sending = Task { try await transport.send(request) }
+        sending.cancel()
+        await #expect(throws: TransportError.connectionFailed(detail: "cancelled")) { try await sending.value }
     }
 
     @Test("plain http is refused off loopback, before any connection")
@@ -96,6 +88,17 @@ struct EmulatorServerTests {
         await #expect(throws: TransportError.self) {
             try await transport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:9/"))
         }
+    }
+
+    /// A signed-in PAT list request for `server`, whose next PAT API answer has `fault`.
+    private func patList(_ server: EmulatorProcess, _ transport: CurlTransport, fault: String) async throws
+        -> HTTPRequest
+    {
+        let tokens = try await signIn(server, transport)
+        #expect(try await server.control("POST", "fault?\(fault)").status == 200)
+        return HTTPRequest(
+            method: "GET", url: "\(server.baseURL)/contoso/_apis/tokens/pats?api-version=7.1-preview.1",
+            headers: ["Authorization": "Bearer \(tokens.accessToken.value)"])
     }
 
     /// Signs in by device code, approved through the control endpoint.

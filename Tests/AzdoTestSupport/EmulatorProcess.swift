@@ -46,13 +46,6 @@ public final class EmulatorProcess: @unchecked Sendable {
             .send(HTTPRequest(method: method, url: "\(baseURL)/_emulator/\(pathAndQuery)", body: body))
     }
 
-    /// How many connections the emulator has accepted so far (`_emulator/connections`).
-    public func acceptedConnections() async throws -> Int {
-        let answer = try await control("GET", "connections")
-        struct Count: Decodable { var accepted: Int }
-        return try JSONDecoder().decode(Count.self, from: answer.body).accepted
-    }
-
     /// The emulator's log of git requests (`_emulator/git-log`), oldest first: each one's
     /// organization, the organization of the PAT it carried (nil: none, or unknown), and
     /// whether it was let in.

@@ -206,24 +206,6 @@ struct LifecycleCLITests {
         #expect(bypassed.status == 0, "\(bypassed.standardError)")
     }
 
-    @Test("one command's requests share a connection: one TCP (and TLS) handshake, not one per request")
-    func connectionReuse() async throws {
-        let organizations = (1...3).map { uniqueOrganization("reuse\($0)") }
-        let world = try EmulatorWorld(repositories: [])
-        try await world.signInAndCreate(organizations[0])
-        for organization in organizations.dropFirst() {
-            let create = try world.cli(["pat", "create", "--org", organization])
-            #expect(create.status == 0, "\(create.standardError)")
-        }
-        let before = try await world.server.acceptedConnections()
-        // At least a list per organization: three requests or more.
-        let list = try world.cli(["pat", "list"])
-        #expect(list.status == 0, "\(list.standardError)")
-        #expect(list.standardOutput.split(separator: "\n").count == 3)
-        // One for the command, and at most one for this count's own request.
-        #expect(try await world.server.acceptedConnections() - before <= 2)
-    }
-
     @Test("a PAT for one organization is never offered to another")
     func noCrossOrganization() async throws {
         let first = uniqueOrganization("orga"), second = uniqueOrganization("orgb")

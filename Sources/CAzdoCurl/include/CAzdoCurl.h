@@ -19,6 +19,9 @@
 // What the shim decides, so no caller can get it wrong:
 // - only http and https; redirects are never followed (a token must not travel to the
 //   host a Location names), so a 3xx reaches the caller as it came;
+// - every transfer has a connection of its own, so libcurl never sends a request twice (it
+//   re-sends one when a connection it reused closes before answering, and a create the
+//   server carried out must not be repeated);
 // - the proxy is exactly the one passed in: libcurl never reads http_proxy & co. itself;
 // - certificates are verified against the system's CA store;
 // - every buffer that may hold a token (the request body, its headers, the response) is
