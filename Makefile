@@ -66,7 +66,7 @@ test: lint
 		Tests/Support/run-tests.sh .build/debug/git-credential-azdoPackageTests.xctest '$(KEYRING_MATRIX)' $(KEYRING_SERVICES)
 	$(MAKE) install-check deb-check
 	$(MAKE) fuzz FUZZ_SECONDS=15
-	if [ "$$CI" = true ]; then $(MAKE) deb-install-check; else echo "make test: dpkg -i of the package runs in CI only (make deb-install-check)"; fi
+	if [ "$$CI" = true ]; then $(MAKE) deb-install-check DEB_BUILT=1; else echo "make test: dpkg -i of the package runs in CI only (make deb-install-check)"; fi
 
 # make install into a scratch DESTDIR, the installed binary from a clean shell, make uninstall.
 install-check: release completions
@@ -129,7 +129,9 @@ deb-check: deb
 
 # dpkg -i of the package on this machine, the installed binary run, then dpkg -r. It changes
 # the system, so `make test` runs it only in CI (CI=true, a throwaway machine).
-deb-install-check: deb
+# DEB_BUILT=1 (from `make test`, whose deb-check has just built it) installs the package
+# already in .build/deb instead of building it again.
+deb-install-check: $(if $(DEB_BUILT),,deb)
 	$(SUDO) dpkg -i .build/deb/git-credential-azdo_*_*.deb
 	env -i HOME=$$(mktemp -d) PATH=/usr/bin:/bin git credential-azdo --version
 	env -i HOME=$$(mktemp -d) PATH=/usr/bin:/bin git-credential-azdo doctor --offline | grep -q "^FAIL  session bus"
@@ -138,18 +140,14 @@ deb-install-check: deb
 	! test -e /usr/bin/git-credential-azdo
 
 # libFuzzer on the credential protocol parser, the PAT API's JSON answers and the D-Bus
-# messages the keyring lookup reads, FUZZ_SECONDS each (default 300: fifteen minutes in all);
-# new interesting inputs go to .build-fuzz/corpus.
-# `make fuzz FUZZ_SECONDS=30` is the short run CI does.
+# messages the keyring lookup reads, side by side, FUZZ_SECONDS each (default 300);
+# new interesting inputs go to .build-fuzz/corpus (Tests/Support/fuzz.sh).
+# `make test` runs the short smoke, `make fuzz FUZZ_SECONDS=15`.
 FUZZ_SECONDS ?= 300
 fuzz:
 	$(SWIFT) build -c release --scratch-path .build-fuzz --product azdo-fuzz \
 		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xcc -fsanitize=fuzzer-no-link,address
-	for target in parser pat-json dbus; do \
-		mkdir -p .build-fuzz/corpus/$$target && \
-		AZDO_FUZZ_TARGET=$$target .build-fuzz/release/azdo-fuzz -max_total_time=$(FUZZ_SECONDS) \
-			-max_len=70000 -print_final_stats=1 .build-fuzz/corpus/$$target Tests/Fuzz/corpus/$$target || exit 1; \
-	done
+	Tests/Support/fuzz.sh .build-fuzz/release/azdo-fuzz $(FUZZ_SECONDS)
 
 # The emulator plays Azure DevOps and Entra for the demo and the benchmarks; it is never installed.
 emulator:
