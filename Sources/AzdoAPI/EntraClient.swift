@@ -24,6 +24,20 @@ public struct EntraConfiguration: Sendable, Equatable {
 
     var tokenURL: String { "\(authority)/\(URLQuery.escape(tenant))/oauth2/v2.0/token" }
     var deviceCodeURL: String { "\(authority)/\(URLQuery.escape(tenant))/oauth2/v2.0/devicecode" }
+    var authorizeURL: String { "\(authority)/\(URLQuery.escape(tenant))/oauth2/v2.0/authorize" }
+}
+
+/// A browser sign-in in progress (OAuth 2.0 authorization code with PKCE, RFC 7636): what
+/// the browser opens, and what the redirect must carry back.
+public struct BrowserSignIn: Sendable {
+    /// The page the browser opens: Entra's sign-in, which redirects to `redirectURI`.
+    public var url: String
+    /// Where Entra sends the browser back (a loopback listener).
+    public var redirectURI: String
+    /// The random value the redirect must carry back unchanged.
+    public var state: String
+    /// The PKCE verifier, kept here and sent only with the code.
+    var pkce: PKCE
 }
 
 /// What the user must do to finish a device-code sign-in.
@@ -75,8 +89,13 @@ public enum EntraError: Error, Sendable, Equatable, CustomStringConvertible {
         case .expired: return "the sign-in code expired before it was used; run `git credential-azdo login` again"
         case .signInRequired(let code):
             return "Microsoft Entra needs you to sign in again (\(code)); run `git credential-azdo login`"
+        case .service(_, let description?) where description.hasPrefix("AADSTS53003"):
+            return "this organization's Conditional Access blocks this sign-in (AADSTS53003), as many block "
+                + "device-code sign-in; run `git credential-azdo login --browser` on a machine with a browser, "
+                + "or use the Azure CLI's sign-in (`az login`, then `--azure-cli` on `pat` commands)"
         case .service(let code, let description):
-            let detail = description.map { ": " + $0.split(whereSeparator: \.isNewline).joined(separator: " ") } ?? ""
+            // Entra's description goes on with Trace ID, Correlation ID and Timestamp lines.
+            let detail = description.flatMap { $0.split(whereSeparator: \.isNewline).first }.map { ": \($0)" } ?? ""
             return "Microsoft Entra refused the request (\(code))\(detail)"
         case .malformedResponse: return "Microsoft Entra sent an answer that is not the documented JSON; try again later"
         case .transport(let error): return "could not reach Microsoft Entra (\(error)); check the network or proxy settings"
@@ -148,6 +167,29 @@ public struct EntraClient: Sendable {
             }
         }
         throw .expired
+    }
+
+    /// Starts a browser sign-in whose redirect goes to `redirectURI` (for a public client,
+    /// `http://localhost:PORT/` on any port).
+    public func startBrowserSignIn(redirectURI: String) -> BrowserSignIn {
+        let pkce = PKCE()
+        let state = PKCE().verifier
+        let query = [
+            ("client_id", configuration.clientID), ("response_type", "code"), ("redirect_uri", redirectURI),
+            ("response_mode", "query"), ("scope", EntraConfiguration.azureDevOpsScope), ("state", state),
+            ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"),
+        ].map { "\($0.0)=\(URLQuery.escape($0.1))" }.joined(separator: "&")
+        return BrowserSignIn(
+            url: "\(configuration.authorizeURL)?\(query)", redirectURI: redirectURI, state: state, pkce: pkce)
+    }
+
+    /// Trades the code a browser sign-in's redirect brought for tokens.
+    public func finishBrowserSignIn(_ signIn: BrowserSignIn, code: Secret) async throws(EntraError) -> EntraTokens {
+        try await tokens([
+            ("grant_type", "authorization_code"), ("client_id", configuration.clientID), ("code", code.value),
+            ("redirect_uri", signIn.redirectURI), ("code_verifier", signIn.pkce.verifier),
+            ("scope", EntraConfiguration.azureDevOpsScope),
+        ])
     }
 
     /// Trades a refresh token for new tokens (including a new refresh token).

@@ -16,7 +16,7 @@ public struct TracingTransport: HTTPTransport {
     /// Fields whose values are secrets, compared case-insensitively.
     static let secretFields: Set<String> = [
         "token", "access_token", "refresh_token", "id_token", "device_code", "code", "client_secret",
-        "accesstoken", "refreshtoken", "password", "client_assertion",
+        "accesstoken", "refreshtoken", "password", "client_assertion", "code_verifier",
     ]
     /// Headers whose values are secrets; `Authorization`-style ones keep their scheme.
     static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]

@@ -5,8 +5,10 @@ import Synchronization
 /// An Azure DevOps and Microsoft Entra stand-in with the documented JSON and error
 /// behaviour, for tests and the demo. It answers:
 ///
-/// - `POST /{tenant}/oauth2/v2.0/devicecode` and `/token` (device-code and refresh grants;
-///   refresh tokens rotate, and a used one stops working);
+/// - `POST /{tenant}/oauth2/v2.0/devicecode` and `/token` (device-code, authorization-code
+///   with PKCE, and refresh grants; refresh tokens rotate, and a used one stops working);
+/// - `GET /{tenant}/oauth2/v2.0/authorize`: a browser sign-in, answered at once with the
+///   redirect to the loopback `redirect_uri` (single-use codes that expire after 10 minutes);
 /// - `/{org}/_apis/tokens/pats` (list with paging, get, create, update, revoke), which wants a
 ///   Bearer access token and answers 203 with an HTML sign-in page without one;
 /// - `GET /{org}/_apis/connectionData`, which wants Basic auth with a valid PAT;
@@ -15,6 +17,11 @@ import Synchronization
 /// - control endpoints for tests and the demo, under `/_emulator/`:
 ///   - `POST approve?user_code=…` / `decline?user_code=…`: the person finishing (or refusing)
 ///     the device-code sign-in in a browser;
+///   - `POST authorize?mode=approve|deny|consent-required[&delay=SECONDS]`: how (and how late)
+///     the person at the browser answers the next browser sign-ins
+///     (`GET /{tenant}/oauth2/v2.0/authorize`, PKCE S256);
+///   - `POST conditional-access?block-device-code=true|false`: Conditional Access blocks
+///     device-code sign-ins (AADSTS53003 once the person signs in);
 ///   - `POST fault?kind=…[&count=N][&method=M]`: the next N PAT API answers (to calls with
 ///     HTTP method M, if given) fail (see `EmulatorFault`);
 ///   - `POST policy?max-days=N&forbid-full-scope=BOOL&disable-creation=BOOL`;
@@ -126,6 +133,8 @@ public final class Emulator: HTTPTransport {
         case (_, 2) where segments[0] == "_emulator":
             return EmulatorReply(
                 response: control(request.method, segments[1], target.query, body: request.body), delaySeconds: 0)
+        case ("GET", 4) where segments[1] == "oauth2" && segments[3] == "authorize":
+            return EmulatorReply(response: authorize(query: target.query), delaySeconds: withState { $0.authorizeDelay })
         case (_, 4) where segments[1] == "_apis" && segments[2].lowercased() == "tokens"
             && segments[3].lowercased() == "pats":
             return patAPI(request, organization: segments[0].lowercased(), query: target.query)
@@ -165,6 +174,20 @@ public final class Emulator: HTTPTransport {
                 return true
             }
             return found ? .json(200, "{}") : .json(404, #"{"message":"no such user code"}"#)
+        case ("POST", "authorize"):
+            guard let mode = query["mode"], ["approve", "deny", "consent-required"].contains(mode) else {
+                return .json(400, #"{"message":"mode is approve, deny or consent-required"}"#)
+            }
+            let delay = Int(query["delay"] ?? "") ?? 0
+            state.withLock {
+                $0.authorizeMode = mode
+                $0.authorizeDelay = delay
+            }
+            return .json(200, "{}")
+        case ("POST", "conditional-access"):
+            let block = query["block-device-code"] == "true"
+            state.withLock { $0.blockDeviceCode = block }
+            return .json(200, "{}")
         case ("POST", "fault"):
             guard let fault = EmulatorFault(query: query) else {
                 return .json(400, #"{"message":"unknown fault kind"}"#)
@@ -279,6 +302,7 @@ public final class Emulator: HTTPTransport {
                 guard let code = form["device_code"], let entry = state.deviceCodes[code] else {
                     return "bad_verification_code"
                 }
+                if state.blockDeviceCode && entry.approved { return "blocked" }
                 if entry.expiresAt <= time { return "expired_token" }
                 if entry.declined { return "authorization_declined" }
                 if !entry.approved {
@@ -289,8 +313,17 @@ public final class Emulator: HTTPTransport {
                 state.deviceCodes[code] = nil
                 return nil
             }
+            if outcome == "blocked" {
+                return Self.oauthError(
+                    "invalid_grant",
+                    "AADSTS53003: Access has been blocked by Conditional Access policies. The access policy does not "
+                        + "allow token issuance.\r\nTrace ID: 0f3c1b2e-0000-4000-8000-000000000000\r\n"
+                        + "Correlation ID: 7d2b9a1c-0000-4000-8000-000000000000\r\nTimestamp: 2026-11-26 08:00:00Z")
+            }
             if let outcome { return Self.oauthError(outcome) }
             return issueTokens(clientID: form["client_id"] ?? "")
+        case "authorization_code":
+            return redeem(form: form)
         case "refresh_token":
             let valid = state.withLock { state -> Bool in
                 guard let token = form["refresh_token"], state.refreshTokens[token] != nil else { return false }
@@ -302,6 +335,86 @@ public final class Emulator: HTTPTransport {
         default:
             return Self.oauthError("unsupported_grant_type")
         }
+    }
+
+    /// The browser's visit to the sign-in page, with the person's answer already given (see
+    /// `authorizeMode`): a redirect to the loopback `redirect_uri` carrying a single-use
+    /// code (10 minutes) or an error, and the `state` unchanged. A request Entra would not
+    /// accept (no PKCE `S256` challenge, a redirect that is not loopback http) gets an error
+    /// page and no redirect, as Entra shows one.
+    private func authorize(query: [String: String]) -> HTTPResponse {
+        guard let clientID = query["client_id"], query["response_type"] == "code",
+            let redirectURI = query["redirect_uri"], let challenge = query["code_challenge"]
+        else {
+            return Self.errorPage("AADSTS900144: The request body must contain the following parameter: "
+                + "'client_id', 'response_type=code', 'redirect_uri' and 'code_challenge'.")
+        }
+        guard query["code_challenge_method"] == "S256" else {
+            return Self.errorPage("AADSTS501491: Invalid size of Code_Challenge parameter or method other than S256.")
+        }
+        let lower = redirectURI.lowercased()
+        guard lower.hasPrefix("http://localhost:") || lower.hasPrefix("http://127.0.0.1:") || lower == "http://localhost/"
+        else {
+            return Self.errorPage("AADSTS50011: The redirect URI '\(redirectURI)' specified in the request does not "
+                + "match the redirect URIs configured for the application.")
+        }
+        var answer: [(String, String)]
+        switch state.withLock({ $0.authorizeMode }) {
+        case "deny":
+            answer = [("error", "access_denied"), ("error_description", "AADSTS65004: User declined to consent to access the app.")]
+        case "consent-required":
+            answer = [
+                ("error", "consent_required"),
+                ("error_description", "AADSTS65001: The user or administrator has not consented to use the application."),
+            ]
+        default:
+            let code = "0.A" + Random.token(length: 60)
+            let expiresAt = now() + 600
+            state.withLock {
+                $0.authorizationCodes[code] = .init(
+                    clientID: clientID, redirectURI: redirectURI, challenge: challenge, expiresAt: expiresAt)
+            }
+            recordIssued([code])
+            answer = [("code", code)]
+        }
+        if let state = query["state"] { answer.append(("state", state)) }
+        let separator = redirectURI.contains("?") ? "&" : "?"
+        let location = redirectURI + separator
+            + answer.map { "\($0.0)=\(URLQuery.escape($0.1))" }.joined(separator: "&")
+        return HTTPResponse(status: 302, headers: ["Location": location, "Content-Type": "text/html"])
+    }
+
+    /// The `authorization_code` grant: the code once, for the client and redirect it was
+    /// issued to, with the verifier whose S256 challenge the sign-in carried.
+    private func redeem(form: FormBody) -> HTTPResponse {
+        let time = now()
+        let failure = state.withLock { state -> String? in
+            guard let code = form["code"] else { return "AADSTS900144: The request body must contain 'code'." }
+            if state.redeemedCodes.contains(code) { return "AADSTS54005: OAuth2 Authorization code was already redeemed." }
+            guard let entry = state.authorizationCodes.removeValue(forKey: code) else {
+                return "AADSTS9002313: Invalid request. The authorization code is malformed or invalid."
+            }
+            state.redeemedCodes.insert(code)
+            if entry.expiresAt <= time { return "AADSTS70008: The provided authorization code has expired." }
+            if form["client_id"] != entry.clientID { return "AADSTS700005: The code was issued to another client." }
+            if form["redirect_uri"] != entry.redirectURI {
+                return "AADSTS500112: The reply address does not match the one of the authorization request."
+            }
+            guard let verifier = form["code_verifier"], PKCE.challenge(for: verifier) == entry.challenge else {
+                return "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request."
+            }
+            return nil
+        }
+        // The verifier is a secret of the client's too: the leak scan looks for it.
+        if let verifier = form["code_verifier"] { recordIssued([verifier]) }
+        if let failure { return Self.oauthError("invalid_grant", failure) }
+        return issueTokens(clientID: form["client_id"] ?? "")
+    }
+
+    private static func errorPage(_ message: String) -> HTTPResponse {
+        HTTPResponse(
+            status: 400, headers: ["Content-Type": "text/html; charset=utf-8"],
+            body: Data("<!DOCTYPE html><html><body><p>Sorry, but we're having trouble signing you in.</p><p>\(message)</p></body></html>".utf8))
     }
 
     private func issueTokens(clientID: String) -> HTTPResponse {

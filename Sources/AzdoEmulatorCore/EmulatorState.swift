@@ -35,6 +35,22 @@ struct EmulatorState {
     }
 
     var deviceCodes: [String: DeviceCode] = [:]
+    /// An authorization code of a browser sign-in, until redeemed or expired.
+    struct AuthorizationCode {
+        var clientID: String
+        var redirectURI: String
+        var challenge: String
+        var expiresAt: Int64
+    }
+    var authorizationCodes: [String: AuthorizationCode] = [:]
+    var redeemedCodes: Set<String> = []
+    /// How the person at the browser answers the next sign-in: `approve`, `deny` or
+    /// `consent-required`.
+    var authorizeMode = "approve"
+    /// How long the sign-in page takes to send the browser back, in seconds.
+    var authorizeDelay = 0
+    /// Whether Conditional Access blocks device-code sign-ins.
+    var blockDeviceCode = false
     var refreshTokens: [String: String] = [:]  // refresh token -> client id
     var accessTokens: [String: Int64] = [:]  // access token -> expiry
     var pats: [String: PAT] = [:]  // authorization id -> PAT

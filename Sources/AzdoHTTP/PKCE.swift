@@ -1,0 +1,88 @@
+import FoundationEssentials
+
+/// Proof Key for Code Exchange (RFC 7636) with the `S256` method: the verifier a client
+/// keeps, and the challenge it sends with the authorization request.
+///
+/// Both sides of the browser sign-in use it, the client and the emulator that checks it.
+/// That is safe because `challenge(for:)` is pinned to the RFC's own example (appendix B)
+/// by a test, so a shared mistake cannot pass.
+public struct PKCE: Sendable {
+    /// 43 characters of base64url from 32 random bytes: RFC 7636's recommended verifier.
+    public let verifier: String
+
+    /// `BASE64URL(SHA256(verifier))`.
+    public var challenge: String { Self.challenge(for: verifier) }
+
+    /// A new verifier from the system's secure random source.
+    public init() {
+        var generator = SystemRandomNumberGenerator()
+        verifier = Self.base64URL((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    /// The `S256` challenge for `verifier`.
+    public static func challenge(for verifier: String) -> String {
+        base64URL(SHA256.digest(Array(verifier.utf8)))
+    }
+
+    /// Base64url without padding (RFC 7636 appendix A).
+    public static func base64URL(_ bytes: [UInt8]) -> String {
+        var text = Data(bytes).base64EncodedString()
+        text = String(text.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
+    }
+}
+
+/// SHA-256 (FIPS 180-4), for PKCE: the package has no crypto library, and this is the one
+/// hash it needs.
+enum SHA256 {
+    private static let roundConstants: [UInt32] = [
+        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+    ]
+
+    /// The 32-byte digest of `message`.
+    static func digest(_ message: [UInt8]) -> [UInt8] {
+        var hash: [UInt32] = [
+            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
+        ]
+        var padded = message + [0x80]
+        while padded.count % 64 != 56 { padded.append(0) }
+        let bitLength = UInt64(message.count) &* 8
+        padded += (0..<8).map { UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64($0))) }
+        var words = [UInt32](repeating: 0, count: 64)
+        for block in stride(from: 0, to: padded.count, by: 64) {
+            for index in 0..<16 {
+                let offset = block + index * 4
+                words[index] = UInt32(padded[offset]) << 24 | UInt32(padded[offset + 1]) << 16
+                    | UInt32(padded[offset + 2]) << 8 | UInt32(padded[offset + 3])
+            }
+            for index in 16..<64 {
+                let low = words[index - 15], high = words[index - 2]
+                let sigma0 = rotate(low, 7) ^ rotate(low, 18) ^ (low >> 3)
+                let sigma1 = rotate(high, 17) ^ rotate(high, 19) ^ (high >> 10)
+                words[index] = words[index - 16] &+ sigma0 &+ words[index - 7] &+ sigma1
+            }
+            var (a, b, c, d, e, f, g, h) = (hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7])
+            for index in 0..<64 {
+                let sum1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+                let choose = (e & f) ^ (~e & g)
+                let temp1 = h &+ sum1 &+ choose &+ roundConstants[index] &+ words[index]
+                let sum0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+                let majority = (a & b) ^ (a & c) ^ (b & c)
+                let temp2 = sum0 &+ majority
+                (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
+            }
+            for (index, value) in [a, b, c, d, e, f, g, h].enumerated() { hash[index] = hash[index] &+ value }
+        }
+        return hash.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
+    }
+
+    private static func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 { value >> count | value << (32 - count) }
+}
