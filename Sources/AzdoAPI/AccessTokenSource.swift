@@ -18,6 +18,8 @@ public enum SignInError: Error, Sendable, Equatable, CustomStringConvertible {
     case keyring(KeyringError)
     /// The Azure CLI failed or printed something unexpected.
     case azureCLI(detail: String)
+    /// A browser sign-in did not bring back a code.
+    case browser(BrowserSignInFailure)
 
     /// One line: what is wrong and how to fix it.
     public var description: String {
@@ -27,6 +29,7 @@ public enum SignInError: Error, Sendable, Equatable, CustomStringConvertible {
         case .keyring(let error): return error.description
         case .azureCLI(let detail):
             return "the Azure CLI gave no token (\(detail)); run `az login`, or `git credential-azdo login`"
+        case .browser(let failure): return failure.description
         }
     }
 }

@@ -66,6 +66,33 @@ public struct LifecycleCommands: Sendable {
         diagnostics.report(challenge.message)
         let tokens: EntraTokens
         do { tokens = try await entra.waitForSignIn(challenge, progress: progress) } catch { throw .entra(error) }
+        try save(tokens)
+    }
+
+    /// Signs in through the browser (authorization code with PKCE): a loopback listener
+    /// takes Entra's redirect, `opener` opens the sign-in page, and its URL is printed too so
+    /// a person can open it by hand. Waits `seconds` at most, or until `interrupted`; the
+    /// refresh token is stored only after the code was redeemed.
+    public func loginWithBrowser(
+        opener: BrowserOpener, seconds: Int, interrupted: @escaping @Sendable () -> Bool
+    ) async throws(SignInError) {
+        let listener: LoopbackListener
+        do { listener = try LoopbackListener() } catch { throw .browser(.noListener(detail: error.description)) }
+        let entra = EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper, clock: clock)
+        let signIn = entra.startBrowserSignIn(redirectURI: "http://localhost:\(listener.port)/")
+        let opened = opener.open(signIn.url)
+        diagnostics.report(
+            (opened.map { "opened the sign-in page with \($0)" } ?? "no browser could be opened")
+                + "; if it does not show, open this URL in a browser on this machine: \(signIn.url)")
+        let receiver = RedirectReceiver(listener: listener, clock: clock, progress: progress, interrupted: interrupted)
+        let code: Secret
+        do { code = try await receiver.code(state: signIn.state, seconds: seconds) } catch { throw .browser(error) }
+        let tokens: EntraTokens
+        do { tokens = try await entra.finishBrowserSignIn(signIn, code: code) } catch { throw .entra(error) }
+        try save(tokens)
+    }
+
+    private func save(_ tokens: EntraTokens) throws(SignInError) {
         guard let refreshToken = tokens.refreshToken else { throw .entra(.malformedResponse) }
         do {
             try refreshTokens.saveRefreshToken(StoredRefreshToken(

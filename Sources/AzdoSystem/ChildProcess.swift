@@ -38,3 +38,22 @@ public enum ChildProcess {
         return String(decoding: output, as: UTF8.self)
     }
 }
+
+extension ChildProcess {
+    /// Starts `arguments` (looked up in `PATH`) with stdin, stdout and stderr on `/dev/null`,
+    /// and does not wait for it: for a browser, which may run for hours. False when it
+    /// could not start (not found, not executable).
+    public static func start(_ arguments: [String]) -> Bool {
+        guard !arguments.isEmpty else { return false }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        return posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ) == 0
+    }
+}

@@ -84,27 +84,46 @@ struct SignInOptions: ParsableArguments {
 }
 
 extension LifecycleCommand {
-    /// `login`: sign in to Microsoft Entra by device code and keep the refresh token.
+    /// `login`: sign in to Microsoft Entra (browser or device code) and keep the refresh token.
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "login",
-            abstract: "Sign in to Microsoft Entra (device code) so PATs can be created and renewed.",
+            abstract: "Sign in to Microsoft Entra so PATs can be created and renewed.",
             discussion: """
-                Prints a code and a URL on stderr; open the URL on any device, enter the code and \
-                sign in. The refresh token is kept in the keyring and renewed on every use. With \
-                --org, signs in to the Entra tenant that owns the organization.
+                With a browser at hand ($BROWSER, a desktop session, or WSL), opens Entra's sign-in \
+                page and takes its answer on a loopback port (authorization code with PKCE); the \
+                URL is printed on stderr too. Without one (SSH), prints a code and a URL to open \
+                on any device (device code). The refresh token is kept in the keyring and renewed \
+                on every use. With --org, signs in to the Entra tenant that owns the organization.
                 """)
 
         @Option(help: "An Azure DevOps organization whose tenant to sign in to.") var org: Organization?
         @Option(help: "The Microsoft Entra tenant (default: azdo.tenant, else found from --org, else 'organizations').")
         var tenant: String?
+        @Flag(help: "Sign in through a browser on this machine, even if none seems available.") var browser = false
+        @Flag(help: "Sign in with a code on any device (for SSH sessions).") var deviceCode = false
+        @Option(help: "How long to wait for the browser sign-in, in seconds.") var timeout = 300
         @OptionGroup var trace: TraceOptions
+
+        func validate() throws {
+            if browser && deviceCode { throw ValidationError("--browser and --device-code exclude each other") }
+            if timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
+        }
 
         func run() async throws {
             let commands = await LifecycleWiring.commands(
                 tenant: tenant, organization: org?.name, verbose: trace.verbose, onlyIfSignedIn: false)
+            let environment = Environment.all()
+            let opener = BrowserOpener(
+                environment: environment, isWSL: BrowserOpener.runningUnderWSL(environment: environment))
             do {
-                try await commands.login()
+                if browser || (!deviceCode && opener.canOpen) {
+                    // Takes SIGINT over, so Ctrl-C ends the wait with one line instead of a kill.
+                    let signals = SignalAwareSleeper()
+                    try await commands.loginWithBrowser(opener: opener, seconds: timeout) { signals.isStopped }
+                } else {
+                    try await commands.login()
+                }
             } catch {
                 throw LifecycleWiring.fail(error)
             }

@@ -56,6 +56,8 @@ public struct GitSandbox: Sendable {
         for key in environment.keys where key.hasPrefix("GIT_") && key != "GIT_CREDENTIAL_AZDO_TEST_KEYRING" {
             environment[key] = nil
         }
+        // No browser: `login` signs in by device code unless a test names one in BROWSER.
+        for key in ["BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME"] { environment[key] = nil }
         environment["HOME"] = home.path
         environment["XDG_CONFIG_HOME"] = home.appendingPathComponent(".config").path
         environment["GIT_CONFIG_NOSYSTEM"] = "1"

@@ -30,7 +30,7 @@ emulator_post() {
 # emulator_login: `git credential-azdo login`, approving its device code as a person would
 # in a browser; its stderr ends up in $work/login.err.
 emulator_login() {
-  git credential-azdo login 2> "$work/login.err" &
+  git credential-azdo login --device-code 2> "$work/login.err" &
   login_pid=$!
   for _ in $(seq 500); do grep -q 'enter the code' "$work/login.err" && break; sleep 0.02; done
   code=$(sed -n 's/.*enter the code \([A-Z0-9]*\).*/\1/p' "$work/login.err")
