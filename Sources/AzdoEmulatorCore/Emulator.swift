@@ -20,8 +20,10 @@ import Synchronization
 ///   - `POST authorize?mode=approve|deny|consent-required[&delay=SECONDS]`: how (and how late)
 ///     the person at the browser answers the next browser sign-ins
 ///     (`GET /{tenant}/oauth2/v2.0/authorize`, PKCE S256);
-///   - `POST conditional-access?block-device-code=true|false`: Conditional Access blocks
-///     device-code sign-ins (AADSTS53003 once the person signs in);
+///   - `POST conditional-access?block-device-code=BOOL&require-interaction=BOOL`:
+///     Conditional Access blocks device-code sign-ins (AADSTS53003 once the person signs
+///     in), or wants a new interactive sign-in before any refresh (`interaction_required`,
+///     AADSTS50076);
 ///   - `POST fault?kind=…[&count=N][&method=M]`: the next N PAT API answers (to calls with
 ///     HTTP method M, if given) fail (see `EmulatorFault`);
 ///   - `POST policy?max-days=N&forbid-full-scope=BOOL&disable-creation=BOOL`;
@@ -185,8 +187,11 @@ public final class Emulator: HTTPTransport {
             }
             return .json(200, "{}")
         case ("POST", "conditional-access"):
-            let block = query["block-device-code"] == "true"
-            state.withLock { $0.blockDeviceCode = block }
+            let block = query["block-device-code"] == "true", interaction = query["require-interaction"] == "true"
+            state.withLock {
+                $0.blockDeviceCode = block
+                $0.requireInteraction = interaction
+            }
             return .json(200, "{}")
         case ("POST", "fault"):
             guard let fault = EmulatorFault(query: query) else {
@@ -324,6 +329,12 @@ public final class Emulator: HTTPTransport {
             return issueTokens(clientID: form["client_id"] ?? "")
         case "authorization_code":
             return redeem(form: form)
+        case "refresh_token" where withState({ $0.requireInteraction }):
+            return Self.oauthError(
+                "interaction_required",
+                "AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new "
+                    + "location, you must use multi-factor authentication to access '499b84ac-1321-427f-aa17-267ca6975798'."
+                    + "\r\nTrace ID: 5a1e0c3d-0000-4000-8000-000000000000\r\nTimestamp: 2026-11-26 08:00:00Z")
         case "refresh_token":
             let valid = state.withLock { state -> Bool in
                 guard let token = form["refresh_token"], state.refreshTokens[token] != nil else { return false }

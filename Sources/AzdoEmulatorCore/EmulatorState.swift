@@ -51,6 +51,8 @@ struct EmulatorState {
     var authorizeDelay = 0
     /// Whether Conditional Access blocks device-code sign-ins.
     var blockDeviceCode = false
+    /// Whether Conditional Access wants a new interactive sign-in (MFA) before any refresh.
+    var requireInteraction = false
     var refreshTokens: [String: String] = [:]  // refresh token -> client id
     var accessTokens: [String: Int64] = [:]  // access token -> expiry
     var pats: [String: PAT] = [:]  // authorization id -> PAT

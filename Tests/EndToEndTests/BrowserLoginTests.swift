@@ -108,6 +108,27 @@ struct BrowserLoginTests {
         #expect(try !signedIn(world))
     }
 
+    @Test("when Entra wants an interactive sign-in again (AADSTS50076), pat and refresh say to run login; login fixes it")
+    func interactionRequired() async throws {
+        let organization = uniqueOrganization("mfa")
+        let (world, _) = try world(mode: "follow")
+        #expect(try world.cli(["login"]).status == 0)
+        // Due for renewal, so the refresh below must sign in.
+        try await world.createPAT(organization, daysLeft: 5)
+        try await world.control("conditional-access?require-interaction=true")
+        let list = try world.cli(["pat", "list", "--org", organization])
+        #expect(list.status == 1)
+        #expect(list.errorLines == [
+            "git-credential-azdo: Microsoft Entra needs you to sign in again (interaction_required); run `git credential-azdo login`"
+        ])
+        let refresh = try world.cli(["refresh"])
+        #expect(refresh.standardError.contains("sign in again (interaction_required); run `git credential-azdo login`"), "\(refresh.standardError)")
+
+        try await world.control("conditional-access?require-interaction=false")
+        #expect(try world.cli(["login"]).status == 0)
+        #expect(try world.cli(["pat", "list", "--org", organization]).status == 0)
+    }
+
     @Test("without $BROWSER or a desktop session login uses the device code; --device-code forces it")
     func deviceCodeFallback() async throws {
         var world = try EmulatorWorld(repositories: [])
