@@ -364,7 +364,8 @@ public final class Emulator: HTTPTransport {
             return Self.errorPage("AADSTS501491: Invalid size of Code_Challenge parameter or method other than S256.")
         }
         let lower = redirectURI.lowercased()
-        guard lower.hasPrefix("http://localhost:") || lower.hasPrefix("http://127.0.0.1:") || lower == "http://localhost/"
+        guard lower.hasPrefix("http://localhost:") || lower.hasPrefix("http://127.0.0.1:") || lower == "http://localhost"
+            || lower == "http://localhost/"
         else {
             return Self.errorPage("AADSTS50011: The redirect URI '\(redirectURI)' specified in the request does not "
                 + "match the redirect URIs configured for the application.")
@@ -389,8 +390,10 @@ public final class Emulator: HTTPTransport {
             answer = [("code", code)]
         }
         if let state = query["state"] { answer.append(("state", state)) }
-        let separator = redirectURI.contains("?") ? "&" : "?"
-        let location = redirectURI + separator
+        // A redirect URI without a path comes back with `/` (Entra's documented habit).
+        let target = RequestTarget(redirectURI).path == "/" && !redirectURI.hasSuffix("/") ? redirectURI + "/" : redirectURI
+        let separator = target.contains("?") ? "&" : "?"
+        let location = target + separator
             + answer.map { "\($0.0)=\(URLQuery.escape($0.1))" }.joined(separator: "&")
         return HTTPResponse(status: 302, headers: ["Location": location, "Content-Type": "text/html"])
     }

@@ -79,7 +79,9 @@ public struct LifecycleCommands: Sendable {
         let listener: LoopbackListener
         do { listener = try LoopbackListener() } catch { throw .browser(.noListener(detail: error.description)) }
         let entra = EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper, clock: clock)
-        let signIn = entra.startBrowserSignIn(redirectURI: "http://localhost:\(listener.port)/")
+        // As registered for the Visual Studio client (`http://localhost`), with the port that
+        // loopback redirects may add; Entra sends the browser to `http://localhost:PORT/`.
+        let signIn = entra.startBrowserSignIn(redirectURI: "http://localhost:\(listener.port)")
         let opened = opener.open(signIn.url)
         diagnostics.report(
             (opened.map { "opened the sign-in page with \($0)" } ?? "no browser could be opened")

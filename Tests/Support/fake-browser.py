@@ -16,7 +16,7 @@ import urllib.request
 
 url = sys.argv[1]
 mode = os.environ.get("FAKE_BROWSER_MODE", "follow")
-redirect = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["redirect_uri"][0]
+redirect = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["redirect_uri"][0].rstrip("/") + "/"
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
