@@ -170,15 +170,15 @@ public struct EntraClient: Sendable {
     }
 
     /// Starts a browser sign-in whose redirect goes to `redirectURI` (for a public client,
-    /// `http://localhost:PORT/` on any port).
+    /// `http://localhost:PORT`, on any port).
     public func startBrowserSignIn(redirectURI: String) -> BrowserSignIn {
         let pkce = PKCE()
-        let state = PKCE().verifier
-        let query = [
+        let state = PKCE.randomValue()
+        let query = URLQuery.encode([
             ("client_id", configuration.clientID), ("response_type", "code"), ("redirect_uri", redirectURI),
             ("response_mode", "query"), ("scope", EntraConfiguration.azureDevOpsScope), ("state", state),
             ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"),
-        ].map { "\($0.0)=\(URLQuery.escape($0.1))" }.joined(separator: "&")
+        ])
         return BrowserSignIn(
             url: "\(configuration.authorizeURL)?\(query)", redirectURI: redirectURI, state: state, pkce: pkce)
     }
@@ -231,7 +231,7 @@ public struct EntraClient: Sendable {
 
     /// POSTs a form and decodes the answer; an OAuth `error` becomes `.service`.
     private func post(_ url: String, _ form: [(String, String)]) async throws(EntraError) -> Answer {
-        let encoded = form.map { "\(URLQuery.escape($0.0))=\(URLQuery.escape($0.1))" }.joined(separator: "&")
+        let encoded = URLQuery.encode(form)
         let request = HTTPRequest(
             method: "POST", url: url,
             headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],

@@ -80,8 +80,7 @@ public struct PATClient: Sendable {
     private func send(_ method: String, query: [(String, String)], body: Data?) async throws(PATClientError)
         -> HTTPResponse
     {
-        let parameters = ([("api-version", Self.apiVersion)] + query)
-            .map { "\(URLQuery.escape($0.0))=\(URLQuery.escape($0.1))" }.joined(separator: "&")
+        let parameters = URLQuery.encode([("api-version", Self.apiVersion)] + query)
         var headers = ["Authorization": "Bearer \(accessToken.value)", "Accept": "application/json"]
         if body != nil { headers["Content-Type"] = "application/json" }
         let request = HTTPRequest(

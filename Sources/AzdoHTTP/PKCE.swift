@@ -13,10 +13,14 @@ public struct PKCE: Sendable {
     /// `BASE64URL(SHA256(verifier))`.
     public var challenge: String { Self.challenge(for: verifier) }
 
-    /// A new verifier from the system's secure random source.
-    public init() {
+    /// A new verifier.
+    public init() { verifier = Self.randomValue() }
+
+    /// 43 base64url characters from 32 bytes of the system's secure random source: a
+    /// verifier, or an OAuth `state`.
+    public static func randomValue() -> String {
         var generator = SystemRandomNumberGenerator()
-        verifier = Self.base64URL((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        return base64URL((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// The `S256` challenge for `verifier`.

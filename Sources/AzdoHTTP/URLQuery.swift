@@ -17,6 +17,12 @@ public enum URLQuery {
         return result
     }
 
+    /// `name=value` pairs, each side escaped, joined with `&`: a query string or an
+    /// `application/x-www-form-urlencoded` body.
+    public static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+    }
+
     /// Decodes a query name or value: `%XX` escapes, and `+` as a space. A malformed escape
     /// is kept as it is.
     public static func unescape(_ text: Substring) -> String {

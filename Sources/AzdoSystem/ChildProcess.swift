@@ -9,21 +9,10 @@ public enum ChildProcess {
     public static func output(of arguments: [String]) -> String? {
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { return nil }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        let spawned = spawn(arguments, standardOutput: pipeEnds[1], closing: pipeEnds)
         close(pipeEnds[1])
         defer { close(pipeEnds[0]) }
-        guard spawned == 0 else { return nil }
+        guard let pid = spawned else { return nil }
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -37,23 +26,32 @@ public enum ChildProcess {
         guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { return nil }
         return String(decoding: output, as: UTF8.self)
     }
-}
 
-extension ChildProcess {
     /// Starts `arguments` (looked up in `PATH`) with stdin, stdout and stderr on `/dev/null`,
     /// and does not wait for it: for a browser, which may run for hours. False when it
     /// could not start (not found, not executable).
     public static func start(_ arguments: [String]) -> Bool {
-        guard !arguments.isEmpty else { return false }
+        spawn(arguments, standardOutput: nil, closing: []) != nil
+    }
+
+    /// Spawns `arguments` with stdin and stderr on `/dev/null`, stdout on `standardOutput`
+    /// (else `/dev/null`), and `closing` closed in the child; its PID, or nil.
+    private static func spawn(_ arguments: [String], standardOutput: Int32?, closing: [Int32]) -> pid_t? {
+        guard !arguments.isEmpty else { return nil }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if let standardOutput {
+            posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        for descriptor in closing { posix_spawn_file_actions_addclose(&actions, descriptor) }
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        return posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ) == 0
+        return posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ) == 0 ? pid : nil
     }
 }
