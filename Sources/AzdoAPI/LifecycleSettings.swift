@@ -25,12 +25,16 @@ public struct LifecycleSettings: Sendable, Equatable {
     public var tenantIsExplicit: Bool
     /// Seconds an HTTP request may take before it counts as timed out.
     public var httpTimeoutSeconds: Int64
+    /// Where access tokens for the PAT API come from.
+    public var signIn: SignInMethod
 
     /// Creates settings.
     public init(
         authority: String = defaultAuthority, clientID: String = defaultClientID, tenant: String? = nil,
-        apiBaseURL: String = PATClient.defaultBaseURL, httpTimeoutSeconds: Int64 = 30
+        apiBaseURL: String = PATClient.defaultBaseURL, httpTimeoutSeconds: Int64 = 30,
+        signIn: SignInMethod = .entra
     ) {
+        self.signIn = signIn
         self.authority = authority
         self.clientID = clientID
         self.tenant = tenant ?? TenantDiscovery.defaultTenant
@@ -43,8 +47,9 @@ public struct LifecycleSettings: Sendable, Equatable {
     /// own config setting one of them is ignored with a warning.
     public static let redirectingKeys: Set<String> = ["azdo.authority", "azdo.clientid", "azdo.tenant", "azdo.apiurl"]
 
-    /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL,HTTP_TIMEOUT}`, then
-    /// `azdo.{authority,clientId,tenant,apiUrl,httpTimeout}` from global or system git config;
+    /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL,HTTP_TIMEOUT,SIGN_IN}`,
+    /// then `azdo.{authority,clientId,tenant,apiUrl,httpTimeout,signIn}` from global or system
+    /// git config (an unknown `signIn` is reported and read as `entra`);
     /// `diagnostics` hears about each of `redirectingKeys` set by any other scope (a cloned
     /// repository's `.git/config`, `-c`).
     public static func load(tenant: String? = nil, diagnostics: (any DiagnosticSink)? = nil) -> LifecycleSettings {
@@ -70,7 +75,17 @@ public struct LifecycleSettings: Sendable, Equatable {
             clientID: setting("CLIENT_ID", "azdo.clientId") ?? defaultClientID,
             tenant: tenant ?? setting("TENANT", "azdo.tenant"),
             apiBaseURL: setting("API_URL", "azdo.apiUrl") ?? PATClient.defaultBaseURL,
-            httpTimeoutSeconds: timeout ?? 30)
+            httpTimeoutSeconds: timeout ?? 30,
+            signIn: signInMethod(setting("SIGN_IN", "azdo.signIn"), diagnostics: diagnostics))
+    }
+
+    private static func signInMethod(_ value: String?, diagnostics: (any DiagnosticSink)?) -> SignInMethod {
+        guard let value else { return .entra }
+        if let method = SignInMethod(rawValue: value.lowercased()) { return method }
+        diagnostics?.report(
+            "ignoring azdo.signIn=\(DisplayText.quoted(value)): it is `entra` or `azure-cli` "
+                + "(git config --global azdo.signIn entra)")
+        return .entra
     }
 
     /// These settings with the tenant `organization` belongs to, as Azure DevOps names it
@@ -80,6 +95,12 @@ public struct LifecycleSettings: Sendable, Equatable {
         var settings = self
         settings.tenant = await TenantDiscovery.tenant(of: organization, server: gitServer, transport: transport)
         return settings
+    }
+
+    /// The tenant to name to the Azure CLI: the given or discovered one, nil for the default
+    /// (`az` then uses its own signed-in tenant).
+    public var azureCLITenant: String? {
+        tenant == TenantDiscovery.defaultTenant ? nil : tenant
     }
 
     /// The Entra configuration these settings describe.
@@ -92,4 +113,13 @@ public struct LifecycleSettings: Sendable, Equatable {
     public var gitServer: String {
         apiBaseURL == PATClient.defaultBaseURL ? RemoteTarget.azureDevOpsServer : apiBaseURL
     }
+}
+
+/// Where the lifecycle commands get Entra access tokens: the refresh token `login` stores,
+/// or an existing Azure CLI sign-in (`login --azure-cli` chooses it).
+public enum SignInMethod: String, Sendable, Equatable {
+    /// The refresh token from `login` (browser or device code), in the keyring.
+    case entra
+    /// `az account get-access-token`, from the user's `az login`.
+    case azureCLI = "azure-cli"
 }

@@ -36,9 +36,11 @@ public struct LifecycleCommands: Sendable {
     }
 
     /// Whether a sign-in (a refresh token for any tenant) is stored for these settings'
-    /// authority and client; a keyring failure counts as no.
+    /// authority and client, or the Azure CLI's sign-in is chosen; a keyring failure counts
+    /// as no.
     public var hasStoredSignIn: Bool {
-        (try? refreshTokens.signedInTenants(authority: settings.authority, clientID: settings.clientID))?.isEmpty
+        if settings.signIn == .azureCLI { return true }
+        return (try? refreshTokens.signedInTenants(authority: settings.authority, clientID: settings.clientID))?.isEmpty
             == false
     }
 
@@ -103,12 +105,30 @@ public struct LifecycleCommands: Sendable {
         } catch { throw .keyring(error) }
     }
 
-    /// A PAT API client for `organization`, signed in with the stored refresh token (or
-    /// with `tokenSource` when given, e.g. the Azure CLI).
+    /// Checks that the Azure CLI (`executable`) gives an access token for Azure DevOps, for
+    /// `login --azure-cli`: the caller then records the choice (`azdo.signIn azure-cli`).
+    public func checkAzureCLI(executable: String = "az") async throws(SignInError) {
+        _ = try await AzureCLITokenSource(tenant: settings.azureCLITenant, executable: executable).accessToken()
+    }
+
+    /// Where these commands get access tokens: the Azure CLI when `azdo.signIn` chooses it,
+    /// else the refresh token `login` stored.
+    public var tokenSource: any AccessTokenSource {
+        switch settings.signIn {
+        case .azureCLI: return AzureCLITokenSource(tenant: settings.azureCLITenant)
+        case .entra: return refreshTokenSession
+        }
+    }
+
+    /// How these commands sign in.
+    public var signInMethod: SignInMethod { settings.signIn }
+
+    /// A PAT API client for `organization`, signed in through `tokenSource` when given (the
+    /// `--azure-cli` option), else through this configuration's own `tokenSource`.
     public func client(organization: String, tokenSource: (any AccessTokenSource)? = nil)
         async throws(SignInError) -> PATClient
     {
-        client(organization: organization, accessToken: try await (tokenSource ?? refreshTokenSession).accessToken())
+        client(organization: organization, accessToken: try await (tokenSource ?? self.tokenSource).accessToken())
     }
 
     /// A PAT API client for `organization` using `accessToken`, which any organization of
@@ -119,8 +139,7 @@ public struct LifecycleCommands: Sendable {
             baseURL: settings.apiBaseURL)
     }
 
-    /// Access tokens from the refresh token `login` stored for these settings.
-    public var refreshTokenSession: RefreshTokenSession {
+    private var refreshTokenSession: RefreshTokenSession {
         RefreshTokenSession(
             configuration: settings.entra, store: refreshTokens,
             client: EntraClient(configuration: settings.entra, transport: transport, sleeper: sleeper, clock: clock),

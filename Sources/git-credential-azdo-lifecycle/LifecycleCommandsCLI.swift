@@ -84,7 +84,8 @@ struct SignInOptions: ParsableArguments {
 }
 
 extension LifecycleCommand {
-    /// `login`: sign in to Microsoft Entra (browser or device code) and keep the refresh token.
+    /// `login`: sign in to Microsoft Entra (browser or device code) and keep the refresh
+    /// token, or choose the Azure CLI's sign-in.
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "login",
@@ -94,7 +95,10 @@ extension LifecycleCommand {
                 page and takes its answer on a loopback port (authorization code with PKCE); the \
                 URL is printed on stderr too. Without one (SSH), prints a code and a URL to open \
                 on any device (device code). The refresh token is kept in the keyring and renewed \
-                on every use. With --org, signs in to the Entra tenant that owns the organization.
+                on every use. With --org, signs in to the Entra tenant that owns the organization. \
+                With --azure-cli, keeps no token: `pat` commands and the refresher ask `az` for one \
+                (azdo.signIn=azure-cli, written to ~/.config/git-credential-azdo/settings) until \
+                the next browser or device-code login.
                 """)
 
         @Option(help: "An Azure DevOps organization whose tenant to sign in to.") var org: Organization?
@@ -102,17 +106,35 @@ extension LifecycleCommand {
         var tenant: String?
         @Flag(help: "Sign in through a browser on this machine, even if none seems available.") var browser = false
         @Flag(help: "Sign in with a code on any device (for SSH sessions).") var deviceCode = false
+        @Flag(help: "Use the Azure CLI's sign-in (`az login`) from now on instead of a refresh token.")
+        var azureCli = false
         @Option(help: "How long to wait for the browser sign-in, in seconds.") var timeout = 300
         @OptionGroup var trace: TraceOptions
 
         func validate() throws {
-            if browser && deviceCode { throw ValidationError("--browser and --device-code exclude each other") }
+            if [browser, deviceCode, azureCli].filter({ $0 }).count > 1 {
+                throw ValidationError("--browser, --device-code and --azure-cli exclude each other")
+            }
             if timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
         }
 
         func run() async throws {
             let commands = await LifecycleWiring.commands(
                 tenant: tenant, organization: org?.name, verbose: trace.verbose, onlyIfSignedIn: false)
+            let settingsFile = ToolSettingsFile.user()
+            if azureCli {
+                guard let settingsFile else {
+                    throw LifecycleWiring.fail(ToolSettingsError.cannotWrite(path: "$XDG_CONFIG_HOME (neither it nor HOME is set)"))
+                }
+                do { try await commands.checkAzureCLI() } catch { throw LifecycleWiring.fail(error) }
+                do { try settingsFile.set("azdo.signIn", SignInMethod.azureCLI.rawValue) } catch {
+                    throw LifecycleWiring.fail(error)
+                }
+                StandardErrorSink().report(
+                    "the Azure CLI gave a token for Azure DevOps; `pat` commands and the refresher will ask it "
+                        + "(azdo.signIn=azure-cli in \(settingsFile.path))")
+                return
+            }
             let environment = Environment.all()
             let opener = BrowserOpener(
                 environment: environment, isWSL: BrowserOpener.runningUnderWSL(environment: environment))
@@ -127,7 +149,14 @@ extension LifecycleCommand {
             } catch {
                 throw LifecycleWiring.fail(error)
             }
+            // The refresh token just stored replaces an earlier `login --azure-cli`.
+            do { try settingsFile?.unset("azdo.signIn") } catch { throw LifecycleWiring.fail(error) }
             StandardErrorSink().report("signed in to tenant \(commands.tenant); the refresh token is in the keyring")
+            if LifecycleSettings.load().signIn == .azureCLI {
+                StandardErrorSink().report(
+                    "azdo.signIn=azure-cli in your git config still makes `pat` commands and the refresher use "
+                        + "the Azure CLI; `git config --global --unset azdo.signIn` uses this sign-in")
+            }
         }
     }
 

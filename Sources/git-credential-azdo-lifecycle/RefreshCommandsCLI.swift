@@ -32,7 +32,7 @@ enum RefreshWiring {
             signIn: { organization throws(SignInError) in
                 guard anySignIn else { throw .notSignedIn }
                 let signedIn = await commands.discoveringTenant(of: organization)
-                let token = try await tokens.token(tenant: signedIn.tenant, from: signedIn.refreshTokenSession)
+                let token = try await tokens.token(tenant: signedIn.tenant, from: signedIn.tokenSource)
                 return signedIn.client(organization: organization, accessToken: token)
             },
             clock: SystemClock(), notifier: DesktopNotifier(), diagnostics: StandardErrorSink(),

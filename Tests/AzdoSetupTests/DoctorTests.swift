@@ -14,11 +14,13 @@ struct FakeProbe: DoctorProbe {
     var bus = true
     var timer: String? = "enabled"
     var provider = SecretServiceProvider.kWallet
+    var executables: [String: String] = [:]
     func gitVersion() -> String? { version }
     func credentialEntries() -> [(key: String, value: String)] { entries }
     func hasSessionBus() -> Bool { bus }
     func timerState() -> String? { timer }
     func secretServiceProvider() -> SecretServiceProvider { provider }
+    func executablePath(_ name: String) -> String? { executables[name] }
 }
 
 @Suite("doctor")
@@ -33,11 +35,12 @@ struct DoctorTests {
 
     func doctor(
         _ probe: FakeProbe, store: InMemoryCredentialStore = InMemoryCredentialStore(),
-        tokens: MemoryRefreshTokenStore = MemoryRefreshTokenStore(), answers: [Result<HTTPResponse, TransportError>] = []
+        tokens: MemoryRefreshTokenStore = MemoryRefreshTokenStore(), answers: [Result<HTTPResponse, TransportError>] = [],
+        settings: LifecycleSettings = LifecycleSettings()
     ) -> Doctor {
         Doctor(
             probe: probe, credentials: store, refreshTokens: tokens, transport: ScriptedTransport(answers),
-            clock: FixedClock(now), settings: LifecycleSettings(), refreshSettings: RefreshSettings())
+            clock: FixedClock(now), settings: settings, refreshSettings: RefreshSettings())
     }
 
     func finding(_ findings: [DoctorFinding], _ check: String) -> DoctorFinding? {
@@ -120,5 +123,17 @@ struct DoctorTests {
         #expect(finding(network, "reach PAT API")?.line
             == "FAIL  reach PAT API: https://vssps.dev.azure.com: the request timed out; check the network, HTTPS_PROXY and NO_PROXY")
         #expect(finding(network, "clock")?.message.hasPrefix("600 s ahead of the server") == true)
+    }
+
+    @Test("with azdo.signIn=azure-cli the sign-in is the Azure CLI's: ok with `az` on PATH, a warning without it")
+    func azureCLISignIn() async {
+        let settings = LifecycleSettings(signIn: .azureCLI)
+        let found = await doctor(
+            FakeProbe(entries: configured, executables: ["az": "/usr/bin/az"]), settings: settings
+        ).run(network: false)
+        #expect(finding(found, "sign-in")?.line == "ok    sign-in: the Azure CLI's (azdo.signIn=azure-cli, /usr/bin/az)")
+        let missing = await doctor(FakeProbe(entries: configured), settings: settings).run(network: false)
+        #expect(finding(missing, "sign-in")?.level == .warn)
+        #expect(finding(missing, "sign-in")?.message.contains("`az` is not on PATH") == true)
     }
 }

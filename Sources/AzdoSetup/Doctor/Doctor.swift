@@ -18,6 +18,8 @@ public protocol DoctorProbe: Sendable {
     func timerState() -> String?
     /// Which program provides the Secret Service on the session bus.
     func secretServiceProvider() -> SecretServiceProvider
+    /// The path of the executable `name` in `PATH`, or nil.
+    func executablePath(_ name: String) -> String?
 }
 
 /// One line of `doctor`'s report.
@@ -185,6 +187,15 @@ public struct Doctor: Sendable {
     }
 
     private func signInFinding() -> DoctorFinding {
+        if settings.signIn == .azureCLI {
+            // Not run: `az` takes seconds and may itself prompt; `pat list` shows whether it answers.
+            guard let az = probe.executablePath("az") else {
+                return DoctorFinding(
+                    .warn, "sign-in", "azdo.signIn=azure-cli, but `az` is not on PATH: install the Azure CLI "
+                        + "and run `az login`, or run `git credential-azdo login`")
+            }
+            return DoctorFinding(.ok, "sign-in", "the Azure CLI's (azdo.signIn=azure-cli, \(az))")
+        }
         let tenants: [String]
         do { tenants = try refreshTokens.signedInTenants(authority: settings.authority, clientID: settings.clientID) } catch {
             return DoctorFinding(.warn, "sign-in", error.description)

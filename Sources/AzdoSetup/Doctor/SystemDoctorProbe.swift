@@ -29,6 +29,12 @@ public struct SystemDoctorProbe: DoctorProbe {
         }
     }
 
+    /// The first executable `name` in `PATH`.
+    public func executablePath(_ name: String) -> String? {
+        let path = Environment.value("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
+    }
+
     /// Whether a session bus address is set or the default socket exists.
     public func hasSessionBus() -> Bool {
         if let address = Environment.value("DBUS_SESSION_BUS_ADDRESS"), !address.isEmpty { return true }
