@@ -7,13 +7,15 @@ import Testing
 struct BrowserSignInPartsTests {
     @Test("$BROWSER's commands come first, in order, with %s or the URL last; then xdg-open, then WSL's")
     func candidates() {
-        let url = "https://login.example/authorize?x=1"
+        let url = "https://login.example/authorize?x=1&y=%2F"
         let opener = BrowserOpener(
             environment: ["BROWSER": "firefox --new-window:chromium %s --incognito::", "DISPLAY": ":0"], isWSL: true,
             start: { _ in false })
+        let cmdURL = "https://login.example/authorize?x=1^&y=^%2F"
         #expect(opener.candidates(for: url) == [
             ["firefox", "--new-window", url], ["chromium", url, "--incognito"], ["xdg-open", url], ["wslview", url],
-            ["explorer.exe", url],
+            ["explorer.exe", url], ["cmd.exe", "/c", "start", cmdURL],
+            ["/mnt/c/Windows/System32/cmd.exe", "/c", "start", cmdURL],
         ])
         #expect(opener.canOpen)
         #expect(opener.open(url) == nil)

@@ -81,6 +81,23 @@ struct BrowserLoginTests {
         #expect(try !signedIn(world))
     }
 
+    @Test("at a terminal, the wait for the browser counts down on one redrawn line, erased before the result")
+    func countdownAtTerminal() async throws {
+        var (world, _) = try world(mode: "none")
+        world.environment["TERM"] = "xterm"
+        let output = try TestPaths.temporaryDirectory("pty").appendingPathComponent("output")
+        #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
+        let login = try world.start(
+            TestPaths.supportScript("pty-run.py"), [output.path, TestPaths.helper.path, "login", "--timeout", "2"])
+        await world.finish(login, "login at a terminal")
+        #expect(login.terminationStatus == 1)
+        let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
+        // 0:02 at first, unless the clock ticked between reading the deadline and the time left.
+        let shown = ["0:02", "0:01"].filter { text.contains("\r\u{1B}[Kwaiting for the sign-in in the browser… (\($0) left)") }
+        #expect(!shown.isEmpty, "\(text)")
+        #expect(text.contains("\r\u{1B}[Kgit-credential-azdo: the browser sign-in was not finished within 2 s"), "\(text)")
+    }
+
     @Test("Ctrl-C while login waits for the browser: one line, exit 1, nothing stored")
     func interrupted() async throws {
         let (world, _) = try world(mode: "none")

@@ -2,7 +2,8 @@ public import AzdoSystem
 
 /// Opens a URL in the person's browser, as freedesktop tools do: each command of `$BROWSER`
 /// (a colon-separated list; `%s` stands for the URL, else it is the last argument), then
-/// `xdg-open` in a desktop session, then `wslview` or `explorer.exe` under WSL.
+/// `xdg-open` in a desktop session, then `wslview`, `explorer.exe` or `cmd.exe /c start`
+/// under WSL.
 public struct BrowserOpener: Sendable {
     private let environment: [String: String]
     private let isWSL: Bool
@@ -38,8 +39,26 @@ public struct BrowserOpener: Sendable {
         }
         let desktop = [environment["DISPLAY"], environment["WAYLAND_DISPLAY"]].contains { !($0 ?? "").isEmpty }
         if desktop { commands.append(["xdg-open", url]) }
-        if isWSL { commands += [["wslview", url], ["explorer.exe", url]] }
+        if isWSL {
+            let start = ["/c", "start", Self.cmdEscaped(url)]
+            // The full path serves WSL set up without Windows' PATH (`appendWindowsPath=false`).
+            commands += [["wslview", url], ["explorer.exe", url], ["cmd.exe"] + start, [Self.windowsCmd] + start]
+        }
         return commands
+    }
+
+    /// Where WSL mounts Windows' `cmd.exe`.
+    static let windowsCmd = "/mnt/c/Windows/System32/cmd.exe"
+
+    /// `url` for cmd.exe's command line, which would split it at `&` (the query's separator)
+    /// and expand `%…%`: each character cmd.exe treats specially gets its `^` escape.
+    static func cmdEscaped(_ url: String) -> String {
+        var escaped = ""
+        for character in url {
+            if "^&|<>()%!\"".contains(character) { escaped.append("^") }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     /// Whether this Linux runs under WSL: its kernel release names Microsoft.
