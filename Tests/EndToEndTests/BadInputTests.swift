@@ -34,7 +34,7 @@ struct BadInputTests {
         Case(arguments: ["import"], expected: "Missing expected argument '--from <from>'"),
         Case(arguments: ["import", "--from", "keepass"], expected: "The value 'keepass' is invalid for '--from <from>'"),
         Case(arguments: ["login", "--org", "\u{FFFD}"], expected: "is invalid for '--org <org>'"),
-        Case(arguments: ["login", "--browser", "--device-code"], expected: "--browser and --device-code exclude each other"),
+        Case(arguments: ["login", "--browser", "--device-code"], expected: "--browser, --device-code and --azure-cli exclude each other"),
         Case(arguments: ["login", "--timeout", "0"], expected: "--timeout must be at least 1 second"),
         Case(arguments: ["status", "--bogus"], expected: "Unknown option '--bogus'"),
         Case(arguments: ["doctor", "now"], expected: "Unexpected argument 'now'"),
