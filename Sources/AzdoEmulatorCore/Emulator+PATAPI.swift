@@ -55,6 +55,15 @@ extension Emulator {
         return text.firstIndex(of: ":").map { String(text[text.index(after: $0)...]) }
     }
 
+    /// What a git request authenticates with: the Basic password, else the Bearer token.
+    public static func gitCredential(_ request: HTTPRequest) -> String? {
+        if let password = basicPassword(request) { return password }
+        guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value,
+            header.hasPrefix("Bearer ")
+        else { return nil }
+        return String(header.dropFirst(7))
+    }
+
     private func isSignedIn(_ request: HTTPRequest) -> Bool {
         guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value,
             header.hasPrefix("Bearer ")

@@ -12,6 +12,8 @@ import Synchronization
 /// - `/{org}/_apis/tokens/pats` (list with paging, get, create, update, revoke), which wants a
 ///   Bearer access token and answers 203 with an HTML sign-in page without one;
 /// - `GET /{org}/_apis/connectionData`, which wants Basic auth with a valid PAT;
+/// - git's smart HTTP (in the executable), which takes a PAT or a live access token, as a
+///   Basic password or a Bearer token;
 /// - `HEAD /{org}` without credentials: the 401 whose `WWW-Authenticate: Bearer
 ///   authorization_uri=` and `X-VSS-ResourceTenant` name the organization's tenant;
 /// - control endpoints for tests and the demo, under `/_emulator/`:
@@ -20,6 +22,9 @@ import Synchronization
 ///   - `POST authorize?mode=approve|deny|consent-required[&delay=SECONDS]`: how (and how late)
 ///     the person at the browser answers the next browser sign-ins
 ///     (`GET /{tenant}/oauth2/v2.0/authorize`, PKCE S256);
+///   - `POST entra?token-lifetime=SECONDS`: how long the access tokens issued from now on
+///     live (default 3600); `GET entra`: how many times each grant was redeemed
+///     (`{"grants":{"refresh_token":N}}`);
 ///   - `POST conditional-access?block-device-code=BOOL&require-interaction=BOOL`:
 ///     Conditional Access blocks device-code sign-ins (AADSTS53003 once the person signs
 ///     in), or wants a new interactive sign-in before any refresh (`interaction_required`,
@@ -78,13 +83,19 @@ public final class Emulator: HTTPTransport {
     /// Every git request seen so far, oldest first.
     public var gitAccessLog: [EmulatorGitAccess] { state.withLock { $0.gitLog } }
 
-    /// Decides a git smart-HTTP request for `organization` carrying `password`, and logs it.
+    /// Decides a git smart-HTTP request for `organization` carrying `password` (a PAT or an
+    /// Entra access token, from Basic auth or a Bearer header), and logs it. A live access
+    /// token is accepted for every organization, as Azure DevOps accepts the signed-in
+    /// user's token for each organization the user belongs to.
     public func authorizeGit(password: String?, organization: String, write: Bool) -> Bool {
         let organization = organization.lowercased()
-        let accepted = password.map { acceptsPAT($0, organization: organization, write: write) } ?? false
+        let time = now()
+        let entra = password.map { token in state.withLock { $0.accessTokens[token].map { $0 > time } ?? false } } ?? false
+        let accepted = entra || (password.map { acceptsPAT($0, organization: organization, write: write) } ?? false)
         state.withLock { state in
             let owner = password.flatMap { token in state.pats.values.first { $0.token == token }?.organization }
-            state.gitLog.append(EmulatorGitAccess(organization: organization, tokenOrganization: owner, accepted: accepted))
+            state.gitLog.append(EmulatorGitAccess(
+                organization: organization, tokenOrganization: owner, accepted: accepted, entra: entra))
         }
         return accepted
     }
@@ -186,6 +197,15 @@ public final class Emulator: HTTPTransport {
                 $0.authorizeDelay = delay
             }
             return .json(200, "{}")
+        case ("POST", "entra"):
+            guard let lifetime = query["token-lifetime"].flatMap({ Int64($0) }), lifetime > 0 else {
+                return .json(400, #"{"message":"token-lifetime=SECONDS is required"}"#)
+            }
+            state.withLock { $0.accessTokenLifetime = lifetime }
+            return .json(200, "{}")
+        case ("GET", "entra"):
+            let grants = state.withLock { $0.grants }
+            return .json(200, Self.object(["grants": .object(grants.mapValues { .int($0) })]))
         case ("POST", "conditional-access"):
             let block = query["block-device-code"] == "true", interaction = query["require-interaction"] == "true"
             state.withLock {
@@ -241,7 +261,7 @@ public final class Emulator: HTTPTransport {
                 Self.object([
                     "organization": .string(access.organization),
                     "tokenOrganization": access.tokenOrganization.map(JSONValue.string) ?? .null,
-                    "accepted": .bool(access.accepted),
+                    "accepted": .bool(access.accepted), "entra": .bool(access.entra),
                 ]) + "\n"
             }
             return HTTPResponse(
@@ -339,6 +359,7 @@ public final class Emulator: HTTPTransport {
             let valid = state.withLock { state -> Bool in
                 guard let token = form["refresh_token"], state.refreshTokens[token] != nil else { return false }
                 state.refreshTokens[token] = nil
+                state.grants["refresh_token", default: 0] += 1
                 return true
             }
             guard valid else { return Self.oauthError("invalid_grant", "AADSTS70000: the refresh token is invalid") }
@@ -431,10 +452,19 @@ public final class Emulator: HTTPTransport {
             body: Data("<!DOCTYPE html><html><body><p>Sorry, but we're having trouble signing you in.</p><p>\(message)</p></body></html>".utf8))
     }
 
+    /// The account every emulated sign-in is for.
+    public static let signedInAccount = "emulated.user@contoso.example"
+
+    /// A new access and refresh token. The access token is shaped like Entra's: a JWT whose
+    /// payload names the account (`upn`), the audience and the expiry; its signature is random.
     private func issueTokens(clientID: String) -> HTTPResponse {
-        let access = "eyJ" + Random.token(length: 60)
+        let (lifetime, time) = (withState { $0.accessTokenLifetime }, now())
+        let expiresAt = time + lifetime
+        let header = Self.base64URL(#"{"typ":"JWT","alg":"RS256"}"#)
+        let payload = Self.base64URL(
+            #"{"aud":"499b84ac-1321-427f-aa17-267ca6975798","upn":"\#(Self.signedInAccount)","iat":\#(time),"exp":\#(expiresAt)}"#)
+        let access = header + "." + payload + "." + Random.token(length: 43)
         let refresh = "1.A" + Random.token(length: 60)
-        let expiresAt = now() + 3_600
         state.withLock {
             $0.accessTokens[access] = expiresAt
             $0.refreshTokens[refresh] = clientID
@@ -442,8 +472,12 @@ public final class Emulator: HTTPTransport {
         recordIssued([access, refresh])
         return .json(200, Self.object([
             "token_type": .string("Bearer"), "scope": .string("499b84ac-1321-427f-aa17-267ca6975798/user_impersonation"),
-            "expires_in": .int(3_599), "access_token": .string(access), "refresh_token": .string(refresh),
+            "expires_in": .int(Int(lifetime)), "access_token": .string(access), "refresh_token": .string(refresh),
         ]))
+    }
+
+    private static func base64URL(_ text: String) -> String {
+        String(Data(text.utf8).base64EncodedString().compactMap { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 == "=" ? nil : $0 })
     }
 
     static func oauthError(_ code: String, _ description: String? = nil) -> HTTPResponse {

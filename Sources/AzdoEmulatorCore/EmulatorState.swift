@@ -53,6 +53,10 @@ struct EmulatorState {
     var blockDeviceCode = false
     /// Whether Conditional Access wants a new interactive sign-in (MFA) before any refresh.
     var requireInteraction = false
+    /// Seconds an access token lives (Entra's are 60 to 90 minutes; tests shorten them).
+    var accessTokenLifetime: Int64 = 3_600
+    /// How many times each grant type was redeemed, for tests that count renewals.
+    var grants: [String: Int] = [:]
     var refreshTokens: [String: String] = [:]  // refresh token -> client id
     var accessTokens: [String: Int64] = [:]  // access token -> expiry
     var pats: [String: PAT] = [:]  // authorization id -> PAT
@@ -140,6 +144,9 @@ public struct EmulatorGitAccess: Sendable, Equatable {
     public var tokenOrganization: String?
     /// Whether the request was let through.
     public var accepted: Bool
+    /// Whether it came with an Entra access token (as a Basic password or a Bearer token)
+    /// rather than a PAT.
+    public var entra: Bool = false
 }
 
 /// What the emulator answers, and how long to hold it back.

@@ -45,7 +45,7 @@ final class EmulatorHandler: ChannelInboundHandler, @unchecked Sendable {
             let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
             if let git, let route = GitBackend.route(path: path, query: query) {
                 guard emulator.authorizeGit(
-                    password: Emulator.basicPassword(request), organization: route.organization, write: route.write)
+                    password: Emulator.gitCredential(request), organization: route.organization, write: route.write)
                 else {
                     reply(context, head, HTTPResponse(
                         status: 401,
