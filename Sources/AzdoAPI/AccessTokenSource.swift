@@ -2,10 +2,25 @@ public import AzdoCredential
 public import AzdoSystem
 import FoundationEssentials
 
-/// Where an Entra access token for Azure DevOps comes from when a PAT API call needs one.
+/// Where an Entra access token for Azure DevOps comes from when a PAT API call (or git,
+/// with `azdo.credentialType oauth`) needs one.
 public protocol AccessTokenSource: Sendable {
     /// A currently valid access token.
-    func accessToken() async throws(SignInError) -> Secret
+    func accessToken() async throws(SignInError) -> EntraAccessToken
+}
+
+/// An Entra access token for Azure DevOps, with its expiry when known.
+public struct EntraAccessToken: Sendable, Equatable {
+    /// The token.
+    public var token: Secret
+    /// When it expires, Unix seconds.
+    public var expiresAt: Int64?
+
+    /// Creates a token.
+    public init(token: Secret, expiresAt: Int64?) {
+        self.token = token
+        self.expiresAt = expiresAt
+    }
 }
 
 /// Why no access token could be had.
@@ -57,7 +72,7 @@ public struct RefreshTokenSession: AccessTokenSource {
     /// A sign-in made for the default tenant also serves an organization's own tenant: Entra
     /// redeems a work account's refresh token at any tenant the account belongs to, so
     /// `login` without `--org` is enough for every organization.
-    public func accessToken() async throws(SignInError) -> Secret {
+    public func accessToken() async throws(SignInError) -> EntraAccessToken {
         var stored: StoredRefreshToken?
         do throws(KeyringError) {
             stored = try store.refreshToken(
@@ -70,6 +85,7 @@ public struct RefreshTokenSession: AccessTokenSource {
         } catch { throw .keyring(error) }
         guard let stored else { throw .notSignedIn }
         let tokens: EntraTokens
+        let asked = clock.now()
         do { tokens = try await client.refresh(stored.token) } catch { throw .entra(error) }
         if let rotated = tokens.refreshToken, rotated != stored.token {
             var next = stored
@@ -77,7 +93,8 @@ public struct RefreshTokenSession: AccessTokenSource {
             next.storedAt = clock.now()
             do { try store.saveRefreshToken(next) } catch { throw .keyring(error) }
         }
-        return tokens.accessToken
+        // From when it was asked for: the token cannot outlive Entra's count.
+        return EntraAccessToken(token: tokens.accessToken, expiresAt: asked + Int64(tokens.expiresIn))
     }
 }
 
@@ -94,8 +111,9 @@ public struct AzureCLITokenSource: AccessTokenSource {
         self.executable = executable
     }
 
-    /// The Azure CLI's access token for Azure DevOps.
-    public func accessToken() async throws(SignInError) -> Secret {
+    /// The Azure CLI's access token for Azure DevOps, with its expiry when `az` gives it
+    /// (`expires_on`, Azure CLI 2.54 and later).
+    public func accessToken() async throws(SignInError) -> EntraAccessToken {
         var arguments = [
             executable, "account", "get-access-token", "--resource", "499b84ac-1321-427f-aa17-267ca6975798",
             "--output", "json",
@@ -104,11 +122,14 @@ public struct AzureCLITokenSource: AccessTokenSource {
         guard let output = ChildProcess.output(of: arguments) else {
             throw .azureCLI(detail: "`az account get-access-token` failed or is not installed")
         }
-        struct Answer: Decodable { var accessToken: String }
+        struct Answer: Decodable {
+            var accessToken: String
+            var expires_on: Int64?
+        }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(output.utf8)) else {
             throw .azureCLI(detail: "its output was not the expected JSON")
         }
-        return Secret(answer.accessToken)
+        return EntraAccessToken(token: Secret(answer.accessToken), expiresAt: answer.expires_on)
     }
 }
 
@@ -116,13 +137,13 @@ public struct AzureCLITokenSource: AccessTokenSource {
 /// organizations redeems (and rotates) the refresh token once per tenant, not once per
 /// organization. Entra access tokens live about an hour, far longer than a pass.
 public actor AccessTokenCache {
-    private var tokens: [String: Secret] = [:]
+    private var tokens: [String: EntraAccessToken] = [:]
 
     /// An empty cache.
     public init() {}
 
     /// The token for `tenant`, from `source` the first time.
-    public func token(tenant: String, from source: any AccessTokenSource) async throws(SignInError) -> Secret {
+    public func token(tenant: String, from source: any AccessTokenSource) async throws(SignInError) -> EntraAccessToken {
         if let token = tokens[tenant] { return token }
         let token = try await source.accessToken()
         tokens[tenant] = token

@@ -10,12 +10,14 @@ extension HelperProgram.Action {
     /// whose start-up was most of a `get`.
     public func runAgainstKeyring() -> Int32 {
         let diagnostics = StandardErrorSink()
+        let store = SecretServiceStore.fromEnvironment()
         let helper = CredentialHelper(
-            store: SecretServiceStore.fromEnvironment(),
+            store: store,
             resolver: RemoteResolver(extraHosts: ConfiguredExtraHosts()),
             clock: SystemClock(),
             diagnostics: diagnostics,
-            reminder: self == .get ? DailyExpiryReminder(warnDays: DailyExpiryReminder.configuredWarnDays) : nil)
+            reminder: self == .get ? DailyExpiryReminder(warnDays: DailyExpiryReminder.configuredWarnDays) : nil,
+            oauth: OAuthCredentials(types: ConfiguredCredentialTypes(), tokens: store, renewer: LifecycleAccessTokenRenewer()))
         let outcome = HelperProgram(helper: helper, diagnostics: diagnostics)
             .run(self, input: StandardStreams.readInput(limit: CredentialParser.maximumInputBytes))
         if !outcome.standardOutput.isEmpty {

@@ -27,6 +27,14 @@ enum KeyringAttributes {
     /// `kind` of an Entra refresh-token item; its `server` is the authority.
     static let refreshTokenKind = "refresh_token"
 
+    /// `kind` of a cached Entra access token for git; `valid_to` is its expiry.
+    static let accessTokenKind = "access_token"
+
+    /// The attributes that identify an organization's cached access tokens.
+    static func accessTokenQuery(server: String, organization: String) -> [String: String] {
+        [kind: accessTokenKind, Self.server: server, Self.organization: organization]
+    }
+
     /// The attributes that identify a refresh-token item.
     static func refreshTokenQuery(authority: String, tenant: String, clientID: String) -> [String: String] {
         [kind: refreshTokenKind, server: authority, Self.tenant: tenant, Self.clientID: clientID]

@@ -128,7 +128,7 @@ public struct LifecycleCommands: Sendable {
     public func client(organization: String, tokenSource: (any AccessTokenSource)? = nil)
         async throws(SignInError) -> PATClient
     {
-        client(organization: organization, accessToken: try await (tokenSource ?? self.tokenSource).accessToken())
+        client(organization: organization, accessToken: try await (tokenSource ?? self.tokenSource).accessToken().token)
     }
 
     /// A PAT API client for `organization` using `accessToken`, which any organization of

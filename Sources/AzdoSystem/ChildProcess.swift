@@ -5,11 +5,14 @@ import Glibc
 /// Runs a short child process without Foundation (which would slow every helper call).
 public enum ChildProcess {
     /// The stdout of `arguments` (looked up in `PATH`), or `nil` if it could not run or
-    /// exited non-zero. stdin and stderr are `/dev/null`; the child inherits the environment.
-    public static func output(of arguments: [String]) -> String? {
+    /// exited non-zero. stdin is `/dev/null`, and so is stderr unless `keepingStandardError`
+    /// (then the child's one-line failures reach the person); the child inherits the
+    /// environment.
+    public static func output(of arguments: [String], keepingStandardError: Bool = false) -> String? {
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { return nil }
-        let spawned = spawn(arguments, standardOutput: pipeEnds[1], closing: pipeEnds)
+        let spawned = spawn(
+            arguments, standardOutput: pipeEnds[1], keepingStandardError: keepingStandardError, closing: pipeEnds)
         close(pipeEnds[1])
         defer { close(pipeEnds[0]) }
         guard let pid = spawned else { return nil }
@@ -31,12 +34,15 @@ public enum ChildProcess {
     /// and does not wait for it: for a browser, which may run for hours. False when it
     /// could not start (not found, not executable).
     public static func start(_ arguments: [String]) -> Bool {
-        spawn(arguments, standardOutput: nil, closing: []) != nil
+        spawn(arguments, standardOutput: nil, keepingStandardError: false, closing: []) != nil
     }
 
-    /// Spawns `arguments` with stdin and stderr on `/dev/null`, stdout on `standardOutput`
-    /// (else `/dev/null`), and `closing` closed in the child; its PID, or nil.
-    private static func spawn(_ arguments: [String], standardOutput: Int32?, closing: [Int32]) -> pid_t? {
+    /// Spawns `arguments` with stdin on `/dev/null`, stdout on `standardOutput` (else
+    /// `/dev/null`), stderr on this process's own with `keepingStandardError` (else
+    /// `/dev/null`), and `closing` closed in the child; its PID, or nil.
+    private static func spawn(
+        _ arguments: [String], standardOutput: Int32?, keepingStandardError: Bool, closing: [Int32]
+    ) -> pid_t? {
         guard !arguments.isEmpty else { return nil }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -47,7 +53,7 @@ public enum ChildProcess {
         } else {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if !keepingStandardError { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
         for descriptor in closing { posix_spawn_file_actions_addclose(&actions, descriptor) }
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }

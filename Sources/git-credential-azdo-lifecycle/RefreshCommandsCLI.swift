@@ -22,7 +22,7 @@ enum RefreshWiring {
 
     /// One pass under the lock; nil when another refresh holds it.
     static func pass(directory: String, verbose: Bool) async -> RefreshReport? {
-        guard let lock = RefreshLock.acquire(in: directory) else { return nil }
+        guard let lock = StateLock.acquire(in: directory) else { return nil }
         let commands = await LifecycleWiring.commands(tenant: nil, verbose: verbose)
         let tokens = AccessTokenCache()
         // Asked once per pass: without any stored sign-in, no organization can sign in.
@@ -33,7 +33,7 @@ enum RefreshWiring {
                 guard anySignIn else { throw .notSignedIn }
                 let signedIn = await commands.discoveringTenant(of: organization)
                 let token = try await tokens.token(tenant: signedIn.tenant, from: signedIn.tokenSource)
-                return signedIn.client(organization: organization, accessToken: token)
+                return signedIn.client(organization: organization, accessToken: token.token)
             },
             clock: SystemClock(), notifier: DesktopNotifier(), diagnostics: StandardErrorSink(),
             settings: RefreshSettings.load(), server: commands.gitServer, observer: KillSwitch.fromEnvironment(),

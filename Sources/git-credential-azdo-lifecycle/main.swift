@@ -15,6 +15,7 @@ struct LifecycleCommand: AsyncParsableCommand {
         version: GitCredentialAzdoVersion.current,
         subcommands: GitCredentialAzdo.helperSubcommands + [
             Login.self, PAT.self, Status.self, Doctor.self, Import.self, Refresh.self, Daemon.self, RefresherTimerCommand.self,
+            AccessToken.self,
         ]
     )
 }

@@ -1,6 +1,6 @@
-import AzdoCredential
 import AzdoTestSupport
 import Testing
+@testable import AzdoCredential
 
 /// A request for `https://dev.azure.com/{path}` with the given attributes.
 private func azdoRequest(
@@ -453,5 +453,21 @@ struct HelperProgramTests {
             .erase, input: Array("protocol=https\nhost=dev.azure.com\nusername=contoso\npassword=pat-1\n".utf8))
         #expect(outcome.exitStatus == 0)
         #expect(fixture.store.items.isEmpty)
+    }
+}
+
+@Suite("The lifecycle executable's access-token answer")
+struct AccessTokenAnswerTests {
+    @Test("the answer's lines round-trip; without a token or an expiry there is no token")
+    func roundTrip() {
+        let token = CachedAccessToken(
+            server: "https://dev.azure.com", organization: "contoso", account: "ana@contoso.com",
+            token: Secret("eyJ.a=b.c"), expiresAt: 1_795_400_000)
+        let text = LifecycleAccessTokenRenewer.answer(for: token)
+        #expect(LifecycleAccessTokenRenewer.parse(text, server: token.server, organization: "contoso") == token)
+        #expect(LifecycleAccessTokenRenewer.parse("account=a\nexpires_at=1\n", server: "s", organization: "o") == nil)
+        #expect(LifecycleAccessTokenRenewer.parse("token=t\nexpires_at=soon\n", server: "s", organization: "o") == nil)
+        #expect(token.isUsable(at: 1_795_400_000 - 301))
+        #expect(!token.isUsable(at: 1_795_400_000 - 300))
     }
 }

@@ -215,7 +215,7 @@ struct RefresherCLITests {
 
         let state = world.sandbox.home.appendingPathComponent(".local/state/git-credential-azdo").path
         do {
-            let held = try #require(RefreshLock.acquire(in: state))
+            let held = try #require(StateLock.acquire(in: state))
             let blocked = try world.cli(["refresh"])
             #expect(blocked.status == 0)
             #expect(blocked.errorLines == ["git-credential-azdo: another refresh is running; this one did nothing"])

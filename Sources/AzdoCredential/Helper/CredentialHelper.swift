@@ -15,29 +15,37 @@ public import AzdoSystem
 ///   finds one of them.
 /// - `erase` removes only the PAT git says was rejected (a stale erase cannot delete a
 ///   newer token); without a password it removes the organization's PATs.
+///
+/// For an organization whose credential type is `oauth` (see `OAuthCredentials`), `get`
+/// answers with a Microsoft Entra access token instead, `store` keeps nothing (the token
+/// is cached already), and `erase` removes only the cached token git names, never the
+/// sign-in.
 public struct CredentialHelper: Sendable {
     private let store: any CredentialStore
     private let resolver: RemoteResolver
     private let clock: any WallClock
     private let diagnostics: any DiagnosticSink
     private let reminder: (any ExpiryReminder)?
+    private let oauth: OAuthCredentials?
 
     /// Creates a helper over its seams; with `reminder`, `get` reminds on stderr of a PAT
-    /// that expires soon.
+    /// that expires soon; with `oauth`, organizations can use Entra access tokens.
     public init(
         store: any CredentialStore, resolver: RemoteResolver, clock: any WallClock,
-        diagnostics: any DiagnosticSink, reminder: (any ExpiryReminder)? = nil
+        diagnostics: any DiagnosticSink, reminder: (any ExpiryReminder)? = nil, oauth: OAuthCredentials? = nil
     ) {
         self.store = store
         self.resolver = resolver
         self.clock = clock
         self.diagnostics = diagnostics
         self.reminder = reminder
+        self.oauth = oauth
     }
 
     /// The credential for `request`, or `nil` when git should ask someone else.
     public func get(_ request: CredentialRequest) -> CredentialResponse? {
         guard let target = target(for: request) else { return nil }
+        if let oauth = oauthFor(target) { return accessTokenAnswer(request, target: target, oauth: oauth) }
         let items: [StoredItem]
         do throws(KeyringError) {
             items = try store.credentials(server: target.server, organization: target.organization)
@@ -88,9 +96,65 @@ public struct CredentialHelper: Sendable {
         return "the PAT for \(organization)\(name) expires on \(CivilDate.string(fromUnixSeconds: validTo)), \(when); \(fix)"
     }
 
+    /// The OAuth seams when `target`'s organization uses access tokens.
+    private func oauthFor(_ target: RemoteTarget) -> OAuthCredentials? {
+        guard let oauth, oauth.types.credentialType(organization: target.organization, diagnostics: diagnostics) == .oauth
+        else { return nil }
+        return oauth
+    }
+
+    /// A usable cached access token, else a renewed one, as git wants it: `authtype=Bearer`
+    /// when it announced the capability, else Basic with the token as the password.
+    private func accessTokenAnswer(_ request: CredentialRequest, target: RemoteTarget, oauth: OAuthCredentials)
+        -> CredentialResponse?
+    {
+        var token: CachedAccessToken?
+        do throws(KeyringError) {
+            token = try oauth.tokens.usableAccessToken(
+                server: target.server, organization: target.organization, at: clock.now())
+        } catch {
+            diagnostics.report(error.description)
+            return nil
+        }
+        guard let token = token ?? oauth.renewer.renew(server: target.server, organization: target.organization)
+        else { return nil }
+        var response = CredentialResponse(passwordExpiryUTC: token.expiresAt)
+        if request.capabilities.contains("authtype") {
+            response.authType = "Bearer"
+            response.credential = token.token
+        } else {
+            response.username = token.account.isEmpty ? target.organization : token.account
+            response.password = token.token
+        }
+        return response
+    }
+
+    /// Removes the cached access tokens that are `secret`; whether there was one.
+    private func eraseAccessToken(_ secret: Secret, target: RemoteTarget, oauth: OAuthCredentials) throws(KeyringError)
+        -> Bool
+    {
+        let doomed = try oauth.tokens.accessTokens(server: target.server, organization: target.organization)
+            .filter { $0.token.token == secret }
+        for item in doomed { try oauth.tokens.removeAccessToken(id: item.id) }
+        return !doomed.isEmpty
+    }
+
     /// Saves the credential git confirmed worked.
     public func store(_ request: CredentialRequest) throws(HelperError) {
         guard let target = try targetOrThrow(for: request) else { return }
+        // An access token given by `get` comes back here: it is cached already.
+        if request.credential != nil { return }
+        if let oauth = oauthFor(target), let password = request.password {
+            do throws(KeyringError) {
+                if try oauth.tokens.accessTokens(server: target.server, organization: target.organization)
+                    .contains(where: { $0.token.token == password })
+                {
+                    return
+                }
+            } catch {
+                throw .keyring(error)
+            }
+        }
         guard let password = request.password, !password.isEmpty else { throw .missingPassword }
         let username = request.username.flatMap { $0.isEmpty ? nil : $0 } ?? target.organization
         let now = clock.now()
@@ -121,6 +185,15 @@ public struct CredentialHelper: Sendable {
     /// Removes the rejected credential (or, without a password, the organization's PATs).
     public func erase(_ request: CredentialRequest) throws(HelperError) {
         guard let target = try targetOrThrow(for: request) else { return }
+        if let oauth = oauth, let secret = request.credential ?? (oauthFor(target) != nil ? request.password : nil) {
+            do throws(KeyringError) {
+                // A rejected access token (Bearer, or Basic in an `oauth` organization)
+                // goes alone; a Bearer credential never names a PAT.
+                if try eraseAccessToken(secret, target: target, oauth: oauth) || request.credential != nil { return }
+            } catch {
+                throw .keyring(error)
+            }
+        }
         do throws(KeyringError) {
             let doomed = try store.credentials(server: target.server, organization: target.organization).filter { item in
                 Self.matches(item.credential, account: target.account)

@@ -71,7 +71,7 @@ struct EmulatorWorld {
         -> [(name: String, text: String)]
     {
         let outputs = try TestPaths.temporaryDirectory("load")
-        var environment = sandbox.environment
+        var environment = self.environment
         environment["FILL_INPUT"] = "protocol=http\nhost=\(server.host)\npath=\(repository)\n\n"
         environment["REMOTE"] = "http://\(server.host)/\(repository)"
         environment["FILLS"] = String(fills)
