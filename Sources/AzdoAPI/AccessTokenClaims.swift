@@ -13,12 +13,17 @@ extension EntraAccessToken {
         while payload.count % 4 != 0 { payload.append("=") }
         struct Claims: Decodable {
             var upn: String?
-            var preferred_username: String?
-            var unique_name: String?
+            var preferredUsername: String?
+            var uniqueName: String?
+            enum CodingKeys: String, CodingKey {
+                case upn
+                case preferredUsername = "preferred_username"
+                case uniqueName = "unique_name"
+            }
         }
         guard let data = Data(base64Encoded: String(payload)),
             let claims = try? JSONDecoder().decode(Claims.self, from: data)
         else { return nil }
-        return [claims.upn, claims.preferred_username, claims.unique_name].lazy.compactMap { $0 }.first { !$0.isEmpty }
+        return [claims.upn, claims.preferredUsername, claims.uniqueName].lazy.compactMap { $0 }.first { !$0.isEmpty }
     }
 }

@@ -124,12 +124,16 @@ public struct AzureCLITokenSource: AccessTokenSource {
         }
         struct Answer: Decodable {
             var accessToken: String
-            var expires_on: Int64?
+            var expiresOn: Int64?
+            enum CodingKeys: String, CodingKey {
+                case accessToken
+                case expiresOn = "expires_on"
+            }
         }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(output.utf8)) else {
             throw .azureCLI(detail: "its output was not the expected JSON")
         }
-        return EntraAccessToken(token: Secret(answer.accessToken), expiresAt: answer.expires_on)
+        return EntraAccessToken(token: Secret(answer.accessToken), expiresAt: answer.expiresOn)
     }
 }
 
