@@ -9,7 +9,9 @@
 #     dummy one is set, and GCM_PROVIDER=generic keeps it off the network.
 # Medians of a cached `get`, a cached `git credential fill`, `store` and `erase`, azdo's
 # pass-through `get` for a non-Azure host beside a C program that does nothing, and the
-# ratios azdo/libsecret and azdo/GCM. On KeePassXC and KWallet only the lookups are timed,
+# ratios azdo/libsecret and azdo/GCM. On gnome-keyring also `get` for an organization whose
+# credential type is `oauth`, against the emulator: with its Entra access token cached, and
+# renewing it every time (the emulator's tokens then live 300 s, inside the helper's margin). On KeePassXC and KWallet only the lookups are timed,
 # beside git's C helper: GCM is timed on gnome-keyring only, and git's C helper stores with
 # replace, which KeePassXC 2.7.4 answers with a prompt that never completes once another
 # client made the item. Runs itself inside Tests/Support/keyring-session.sh.
@@ -65,6 +67,24 @@ for helper in "${helpers[@]}"; do
     || { echo "bench: $(basename "$helper") get did not return the stored PAT" >&2; exit 1; }
 done
 
+# `oauth`: a sign-in at the emulator, and a global config of its own (GIT_CONFIG_GLOBAL)
+# that includes the usual one and makes the emulator's organization use Entra tokens.
+emulator_pid= login_pid=
+if [ "$service" = gnome-keyring ]; then
+  bin=$(dirname "$azdo")
+  . "$here/../Tests/Support/emulator-lib.sh"
+  trap stop_emulator EXIT
+  start_emulator
+  oauth_config="$work/oauth.gitconfig"
+  printf '[include]\n\tpath = %s/.gitconfig\n[azdo]\n\textraHost = %s\n\tauthority = %s\n\tapiUrl = %s\n\ttenant = bench\n\tcredentialType = oauth\n' \
+    "$HOME" "$base" "$base" "$base" > "$oauth_config"
+  host=${base#http://}
+  printf 'protocol=http\nhost=%s\npath=benchorg/p/_git/r\n\n' "$host" > "$work/oauth.in"
+  GIT_CONFIG_GLOBAL="$oauth_config" PATH="$bin:$PATH" emulator_login
+  oauth_get="GIT_CONFIG_GLOBAL=$oauth_config $azdo get < $work/oauth.in"
+  sh -c "$oauth_get" | grep -q '^password=' || { echo "bench: the oauth get returned no token" >&2; exit 1; }
+fi
+
 names=(azdo libsecret gcm)
 fill() { echo "git -c credential.helper= -c credential.helper=$1 credential fill < $work/get.in"; }
 lookups=() updates=()
@@ -78,6 +98,7 @@ lookups+=(
   -n "C program that does nothing" "$work/nothing < $work/other.in"
   -n "git credential fill, no helper" "git -c credential.helper= credential fill < $work/other.in >/dev/null 2>&1; true"
 )
+[ "$service" = gnome-keyring ] && lookups+=(-n "azdo get (oauth, cached token)" "$oauth_get")
 # This machine's speed drifts over minutes (a shared virtual machine), and hyperfine runs
 # each command's runs back to back; so the lookups run in 5 rounds, each command's list
 # rotated by one command per round, and every sample of every round is pooled.
@@ -87,7 +108,7 @@ lookups+=(
 # helper uses: a failed run is timed like the others there, and counted below.
 ignore=()
 [ "$service" = kwallet ] && ignore=(-i)
-rm -f "$work"/lookups-*.json
+rm -f "$work"/lookups-*.json "$work/oauth-renewing.json"
 for round in 1 2 3 4 5; do
   hyperfine -S sh -w 5 -r $(((runs + 4) / 5)) "${ignore[@]}" --export-json "$work/lookups-$round.json" --style none \
     "${lookups[@]}" >/dev/null
@@ -103,6 +124,11 @@ if [ "$service" = gnome-keyring ]; then
       -n "${names[$index]} erase" "${helpers[$index]} erase < $work/get.in" >/dev/null
   done
 fi
+if [ "$service" = gnome-keyring ]; then
+  emulator_post "entra?token-lifetime=300"
+  hyperfine -S sh -w 3 -r 50 --export-json "$work/oauth-renewing.json" --style none \
+    -n "azdo get (oauth, renewing the token)" "$oauth_get" >/dev/null
+fi
 # How many of 200 cached lookups by each helper did not return the PAT (stored again
 # first: the erase runs above left none).
 for index in "${!helpers[@]}"; do
@@ -117,7 +143,8 @@ python3 - "$work" <<'PY'
 import glob, json, os, sys
 work = sys.argv[1]
 results = {}
-paths = sorted(glob.glob(f"{work}/lookups-*.json")) + [f"{work}/stores.json"] + sorted(glob.glob(f"{work}/erase-*.json"))
+paths = (sorted(glob.glob(f"{work}/lookups-*.json")) + [f"{work}/stores.json"] + sorted(glob.glob(f"{work}/erase-*.json"))
+         + [f"{work}/oauth-renewing.json"])
 for path in filter(os.path.exists, paths):
     for r in json.load(open(path))["results"]:
         results.setdefault(r["command"], []).extend(r["times"])
@@ -134,6 +161,11 @@ for peer in ("libsecret", "gcm"):
         if f"{peer} {what}" in results:
             print(f"ratio azdo/{peer} {what}: {median(f'azdo {what}') / median(f'{peer} {what}'):.3f}x"
                   f" ({median(f'{peer} {what}') / median(f'azdo {what}'):.1f} times faster)")
+if "azdo get (oauth, cached token)" in results:
+    print(f"ratio azdo oauth (cached token)/libsecret get: "
+          f"{median('azdo get (oauth, cached token)') / median('libsecret get'):.3f}x (goal: at most 0.45x)")
+    print(f"azdo get renewing the Entra token: {median('azdo get (oauth, renewing the token)') * 1e3:.1f} ms "
+          f"(goal: at most 300 ms)")
 print(f"pass-through beyond a do-nothing C program: "
       f"{(median('azdo pass-through get (github.com)') - median('C program that does nothing')) * 1e3:.2f} ms")
 PY

@@ -42,7 +42,10 @@ public enum PATAPIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformedResponse(let detail):
             return "Azure DevOps sent a response that is not the documented JSON (\(detail)); try again later"
         case .tokenError(let error, let message):
-            let hint = error.isPolicyViolation
+            let hint = error.rawValue == "disablePatCreationPolicyViolation"
+                ? "the organization forbids creating PATs; `git config --global azdo.ORGANIZATION.credentialType oauth` "
+                    + "makes git use Microsoft Entra tokens there instead"
+                : error.isPolicyViolation
                 ? "an organization policy forbids this; ask an administrator or change the request"
                 : "the request was refused"
             return "the PAT API reported \(error.rawValue)\(Self.suffix(message)); \(hint)"

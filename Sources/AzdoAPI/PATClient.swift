@@ -132,6 +132,18 @@ public enum PATClientError: Error, Sendable, Equatable, CustomStringConvertible 
         case .api(let error): return error.description
         }
     }
+
+    /// Whether the organization forbids creating PATs (Restrict PAT creation, without the
+    /// user on its allowlist): `disablePatCreationPolicyViolation`.
+    public var forbidsPATCreation: Bool { tokenError == "disablePatCreationPolicyViolation" }
+
+    /// Whether Azure DevOps refused a global (all-organization) PAT: `globalPatPolicyViolation`.
+    public var refusesGlobalPAT: Bool { tokenError == "globalPatPolicyViolation" || tokenError == "globalPATCreationBlocked" }
+
+    private var tokenError: String? {
+        if case .api(.tokenError(let error, _)) = self { return error.rawValue }
+        return nil
+    }
 }
 
 extension PATResponse {

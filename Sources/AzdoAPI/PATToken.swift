@@ -12,6 +12,13 @@ public struct PATToken: Sendable, Equatable, Decodable {
     public var scope: String
     /// Organization ids it works in; `nil` means every organization (a global PAT).
     public var targetAccounts: [String]?
+
+    /// Whether it is a global (all-organization) PAT: one without target accounts. Azure
+    /// DevOps stopped accepting those on 2026-12-01 (`PATToken.globalRetirement`).
+    public var isGlobal: Bool { targetAccounts?.isEmpty ?? true }
+
+    /// When global PATs stopped working: 2026-12-01T00:00:00Z.
+    public static let globalRetirement: Int64 = 1_796_083_200
     /// The secret, only right after creation.
     public var token: Secret?
     /// When it started working.

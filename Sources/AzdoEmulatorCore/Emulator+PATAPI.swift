@@ -181,8 +181,13 @@ extension Emulator {
             return Self.failure("displayNameRequired", "A display name is required.")
         }
         guard let scope = request.scope, !scope.isEmpty else { return Self.failure("invalidScope", "Scope is required.") }
-        if policy.disableCreation {
-            return Self.failure("disablePatCreationPolicyViolation", "PAT creation is disabled by policy.")
+        if policy.disableCreation && !policy.creationAllowlisted {
+            return Self.failure(
+                "disablePatCreationPolicyViolation",
+                "Your organization has restricted personal access token creation. Contact your administrator.")
+        }
+        if request.allOrgs == true && time >= Self.globalPATRetirement {
+            return Self.failure("globalPatPolicyViolation", "Global personal access tokens are no longer supported.")
         }
         if policy.forbidFullScope && scope.split(separator: " ").contains("app_token") {
             return Self.failure("fullScopePatPolicyViolation", "Full-scoped PATs are restricted by policy.")
@@ -232,6 +237,9 @@ extension Emulator {
         }
         if policy.forbidFullScope && scope.split(separator: " ").contains("app_token") {
             return Self.failure("fullScopePatPolicyViolation", "Full-scoped PATs are restricted by policy.")
+        }
+        if (allOrgs || pat.allOrgs) && time >= Self.globalPATRetirement {
+            return Self.failure("globalPatPolicyViolation", "Global personal access tokens are no longer supported.")
         }
         pat.scope = scope
         pat.displayName = name

@@ -31,13 +31,17 @@ import Synchronization
 ///     AADSTS50076);
 ///   - `POST fault?kind=…[&count=N][&method=M]`: the next N PAT API answers (to calls with
 ///     HTTP method M, if given) fail (see `EmulatorFault`);
-///   - `POST policy?max-days=N&forbid-full-scope=BOOL&disable-creation=BOOL`;
+///   - `POST policy?max-days=N&forbid-full-scope=BOOL&disable-creation=BOOL&allowlisted=BOOL`:
+///     the organization policies (Restrict PAT creation, with the user on its allowlist);
+///   - global (all-organization) PATs stop working at `globalPATRetirement` on the
+///     emulator's clock: git and `connectionData` refuse them, and creating or updating
+///     one fails with `globalPatPolicyViolation`;
 ///   - `POST tenant?org=ORG&tenant=ID`: the organization belongs to that Entra tenant;
 ///   - `POST clock?offset=SECONDS`: the emulator's time runs that far from its clock (PATs
 ///     created meanwhile start in the past or future);
 ///   - `GET pats?org=ORG`: the ids of the organization's `active` and `revoked` PATs;
-///   - `POST pat?org=ORG` with a token as the body: a PAT a person made in the web UI
-///     (full scope, 30 days) becomes the organization's only active one, the others being
+///   - `POST pat?org=ORG[&all-orgs=true]` with a token as the body: a PAT a person made in
+///     the web UI (full scope, 30 days; global with `all-orgs`) becomes the organization's only active one, the others being
 ///     revoked; an empty body revokes them all (tests of git against a rotated PAT);
 ///   - `GET git-log`: JSON lines of `EmulatorGitAccess`, without any token;
 ///   - `GET issued-secrets`: every PAT, access and refresh token it issued, for leak tests.
@@ -123,6 +127,7 @@ public final class Emulator: HTTPTransport {
             state.pats.values.contains { pat in
                 pat.token == token && pat.organization == organization.lowercased() && !pat.revoked
                     && pat.validTo > time && Self.scope(pat.scope, allowsWrite: write)
+                    && !(pat.allOrgs && time >= Self.globalPATRetirement)
             }
         }
     }
@@ -226,6 +231,7 @@ public final class Emulator: HTTPTransport {
             if let days = query["max-days"].flatMap({ Int($0) }) { policy.maximumLifespanDays = days }
             policy.forbidFullScope = query["forbid-full-scope"] == "true"
             policy.disableCreation = query["disable-creation"] == "true"
+            policy.creationAllowlisted = query["allowlisted"] == "true"
             setPolicy(policy)
             return .json(200, "{}")
         case ("POST", "tenant"):
@@ -254,7 +260,9 @@ public final class Emulator: HTTPTransport {
             ]))
         case ("POST", "pat"):
             guard let organization = query["org"]?.lowercased() else { return .json(400, #"{"message":"org is required"}"#) }
-            replacePATs(organization: organization, with: String(decoding: body ?? Data(), as: UTF8.self))
+            replacePATs(
+                organization: organization, with: String(decoding: body ?? Data(), as: UTF8.self),
+                allOrgs: query["all-orgs"] == "true")
             return .json(200, "{}")
         case ("GET", "git-log"):
             let lines = gitAccessLog.map { access in
@@ -273,16 +281,19 @@ public final class Emulator: HTTPTransport {
 
     /// Revokes every PAT of `organization`, then, unless `token` is empty, adds one with that
     /// token, as a person does who makes a PAT in the web UI and revokes the old ones.
-    private func replacePATs(organization: String, with token: String) {
+    private func replacePATs(organization: String, with token: String, allOrgs: Bool) {
         let time = now()
         state.withLock { state in
             for id in state.pats.keys where state.pats[id]?.organization == organization { state.pats[id]?.revoked = true }
             guard !token.isEmpty else { return }
             state.pats[Self.uuid()] = EmulatorState.PAT(
                 organization: organization, displayName: "made in the web UI", scope: "app_token", validFrom: time,
-                validTo: time + 30 * 86_400, token: token)
+                validTo: time + 30 * 86_400, token: token, allOrgs: allOrgs)
         }
     }
+
+    /// When global (all-organization) PATs stop working: 2026-12-01T00:00:00Z.
+    public static let globalPATRetirement: Int64 = 1_796_083_200
 
     /// The 401 Azure DevOps gives an anonymous request for an organization (protocols.md 3.7).
     func unauthenticated(organization: String, origin: String) -> HTTPResponse {

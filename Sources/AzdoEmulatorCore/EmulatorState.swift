@@ -76,6 +76,8 @@ public struct EmulatorPolicy: Sendable, Equatable {
     public var forbidFullScope = false
     /// Refuse every PAT creation with `disablePatCreationPolicyViolation`.
     public var disableCreation = false
+    /// The signed-in user is on the policy's allowlist, so `disableCreation` spares them.
+    public var creationAllowlisted = false
 
     /// The default policy: one year, everything allowed.
     public init() {}

@@ -156,6 +156,12 @@ public enum PATManagerError: Error, Sendable, Equatable, CustomStringConvertible
     /// No scope given.
     case noScopes
 
+    /// Whether the organization forbids creating PATs (see `PATClientError.forbidsPATCreation`).
+    public var forbidsPATCreation: Bool {
+        if case .create(let error) = self { return error.forbidsPATCreation }
+        return false
+    }
+
     /// One line: what is wrong and how to fix it.
     public var description: String {
         switch self {

@@ -187,10 +187,20 @@ extension LifecycleCommand.PAT {
 
         func run() async throws {
             try await signIn.withClient(org: org.name) { commands, client, organization throws(PATManagerError) in
-                let created = try await commands.manager.create(
-                    organization: organization, client: client,
-                    displayName: name ?? "git-credential-azdo on \(LifecycleWiring.hostName)", scopes: scopes,
-                    days: days, username: organization)
+                let created: StoredCredential
+                do throws(PATManagerError) {
+                    created = try await commands.manager.create(
+                        organization: organization, client: client,
+                        displayName: name ?? "git-credential-azdo on \(LifecycleWiring.hostName)", scopes: scopes,
+                        days: days, username: organization)
+                } catch where error.forbidsPATCreation && RefreshSettings.load().autoFallback {
+                    // The organization forbids PATs: git gets Entra tokens there instead.
+                    guard let file = try? SettingsFileOAuthSwitch().switchToOAuth(organization: organization) else {
+                        throw error
+                    }
+                    StandardErrorSink().report(OAuthFallbackReport.switched(organization, file: file))
+                    return
+                }
                 let until = created.metadata.validTo.map { CivilDate.string(fromUnixSeconds: $0) } ?? "unknown"
                 print("created '\(created.metadata.displayName ?? "")' for \(organization), valid until \(until); git will use it")
             }

@@ -36,7 +36,8 @@ enum RefreshWiring {
                 return signedIn.client(organization: organization, accessToken: token.token)
             },
             clock: SystemClock(), notifier: DesktopNotifier(), diagnostics: StandardErrorSink(),
-            settings: RefreshSettings.load(), server: commands.gitServer, observer: KillSwitch.fromEnvironment(),
+            settings: RefreshSettings.load(), server: commands.gitServer, oauthSwitch: SettingsFileOAuthSwitch(),
+            observer: KillSwitch.fromEnvironment(),
             progress: TerminalProgress())
         let report = await refresher.run()
         RefreshStatus(report: report, now: SystemClock().now()).save(in: directory)

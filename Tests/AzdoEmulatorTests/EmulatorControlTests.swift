@@ -19,8 +19,9 @@ struct EmulatorControlTests {
         emulator = Emulator(now: { clock.now() })
     }
 
-    func post(_ pathAndQuery: String) -> Int {
-        emulator.handle(HTTPRequest(method: "POST", url: "\(base)/_emulator/\(pathAndQuery)")).status
+    func post(_ pathAndQuery: String, body: String? = nil) -> Int {
+        emulator.handle(HTTPRequest(
+            method: "POST", url: "\(base)/_emulator/\(pathAndQuery)", body: body.map { Data($0.utf8) })).status
     }
 
     func accessToken() async throws -> Secret {
@@ -128,8 +129,11 @@ struct EmulatorControlTests {
         #expect(Int64(created.validTo.timeIntervalSince1970) == clock.now() + 86_400)
         #expect(post("policy?disable-creation=true") == 200)
         await #expect(throws: PATClientError.api(.tokenError(
-            .known("disablePatCreationPolicyViolation"), message: "PAT creation is disabled by policy.")))
+            .known("disablePatCreationPolicyViolation"),
+            message: "Your organization has restricted personal access token creation. Contact your administrator.")))
         { try await createPAT(client) }
+        #expect(post("policy?disable-creation=true&allowlisted=true") == 200)
+        _ = try await createPAT(client)
         #expect(post("policy") == 200)
         _ = try await createPAT(client, scope: "app_token")
     }
@@ -163,8 +167,41 @@ struct EmulatorControlTests {
         let body = emulator.handle(HTTPRequest(method: "GET", url: "\(base)/_emulator/git-log")).body
         let text = String(decoding: body, as: UTF8.self)
         #expect(text.split(separator: "\n").count == 4)
-        #expect(text.contains(#"{"accepted":false,"organization":"fabrikam","tokenOrganization":"contoso"}"#))
+        #expect(text.contains(#"{"accepted":false,"entra":false,"organization":"fabrikam","tokenOrganization":"contoso"}"#))
         #expect(!text.contains(secret.value))
+    }
+
+    @Test("git takes a live access token for any organization until it expires, as a Basic password or Bearer")
+    func accessTokensAtGit() async throws {
+        let token = try await accessToken()
+        #expect(emulator.authorizeGit(password: token.value, organization: "contoso", write: true))
+        #expect(emulator.authorizeGit(password: token.value, organization: "fabrikam", write: false))
+        #expect(emulator.gitAccessLog.map(\.entra) == [true, true])
+        let bearer = HTTPRequest(method: "GET", url: "\(base)/x", headers: ["Authorization": "Bearer \(token.value)"])
+        #expect(Emulator.gitCredential(bearer) == token.value)
+        clock.advance(seconds: 3_600)
+        #expect(!emulator.authorizeGit(password: token.value, organization: "contoso", write: false))
+        #expect(emulator.gitAccessLog.last?.entra == false)
+    }
+
+    @Test("global PATs stop working on 2026-12-01: git refuses them, and creating or updating one fails")
+    func globalPATRetirement() async throws {
+        #expect(post("pat?org=contoso&all-orgs=true", body: "GLOBAL-PAT") == 200)
+        #expect(emulator.authorizeGit(password: "GLOBAL-PAT", organization: "contoso", write: true))
+        clock.advance(seconds: Emulator.globalPATRetirement - clock.now())
+        #expect(!emulator.authorizeGit(password: "GLOBAL-PAT", organization: "contoso", write: false))
+        let client = try await signedInClient()
+        await #expect(throws: PATClientError.api(.tokenError(
+            .known("globalPatPolicyViolation"), message: "Global personal access tokens are no longer supported.")))
+        {
+            var request = PATCreateRequest(
+                displayName: "g", scope: "vso.code", validTo: Date(timeIntervalSince1970: Double(clock.now() + 86_400)))
+            request.allOrgs = true
+            return try await client.create(request)
+        }
+        let listed = try await client.list(filter: "active")
+        #expect(listed.map(\.isGlobal) == [true])
+        #expect(Emulator.globalPATRetirement == PATToken.globalRetirement)
     }
 
     @Test("import stores only what the organization accepts; it replaces typed PATs and keeps created ones")

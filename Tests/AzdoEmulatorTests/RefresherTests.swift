@@ -9,6 +9,18 @@ import Foundation
 import Synchronization
 import Testing
 
+/// Records which organizations were switched to `oauth`.
+final class RecordingOAuthSwitch: OAuthSwitch {
+    private let organizations = Mutex<[String]>([])
+
+    var switched: [String] { organizations.withLock { $0 } }
+
+    func switchToOAuth(organization: String) throws(ToolSettingsError) -> String {
+        organizations.withLock { $0.append(organization) }
+        return "/recorded"
+    }
+}
+
 /// The refresher's rules against the in-process emulator, with a clock the tests move, an
 /// in-memory store and a real journal in a temporary directory.
 final class RefreshWorld: Sendable {
@@ -20,6 +32,7 @@ final class RefreshWorld: Sendable {
     let notifier = RecordingNotifier()
     let sink = RecordingSink()
     let base = "http://127.0.0.1:1"
+    let oauthSwitch = RecordingOAuthSwitch()
     private let signedIn = Mutex(true)
 
     init() throws {
@@ -57,7 +70,8 @@ final class RefreshWorld: Sendable {
         Refresher(
             store: store, journal: journal ?? self.journal, signIn: { organization throws(SignInError) in
                 try await self.client(organization, attempts: 1, through: transport)
-            }, clock: clock, notifier: notifier, diagnostics: sink, settings: settings, server: base, progress: progress)
+            }, clock: clock, notifier: notifier, diagnostics: sink, settings: settings, server: base,
+            oauthSwitch: oauthSwitch, progress: progress)
     }
 
     /// A PAT created through the API and stored, as `pat create` does it.
@@ -287,13 +301,65 @@ struct RefresherTests {
 
     @Test("a create that certainly failed (a policy) leaves no intent behind")
     func definiteFailure() async throws {
+        let old = try await world.createPAT("contoso", days: 30, scopes: ["app_token"])
+        world.clock.advance(days: 23)
+        world.emulator.setPolicy({ var policy = EmulatorPolicy(); policy.forbidFullScope = true; return policy }())
+        let report = await world.refresher().run()
+        #expect(report.entries.first?.line.contains("fullScopePatPolicyViolation") == true)
+        #expect(world.stored == [old])
+        #expect(try world.journal.intents().isEmpty)
+    }
+
+    @Test("PAT creation forbidden: the rotation switches the organization to oauth, says so once, keeps the PAT")
+    func fallbackToOAuth() async throws {
         let old = try await world.createPAT("contoso", days: 30)
         world.clock.advance(days: 23)
         world.emulator.setPolicy({ var policy = EmulatorPolicy(); policy.disableCreation = true; return policy }())
         let report = await world.refresher().run()
-        #expect(report.entries.first?.line.contains("disablePatCreationPolicyViolation") == true)
+        let line = try #require(report.entries.first?.line)
+        #expect(line.hasPrefix("contoso: the organization forbids creating PATs (disablePatCreationPolicyViolation), "
+            + "so git now uses Microsoft Entra tokens for it (azdo.contoso.credentialType=oauth in /recorded;"))
+        #expect(world.oauthSwitch.switched == ["contoso"])
+        #expect(world.notifier.notifications.map(\.summary) == ["Azure DevOps organization contoso forbids PATs"])
         #expect(world.stored == [old])
         #expect(try world.journal.intents().isEmpty)
+        #expect(!report.hasFailures)
+
+        // The allowlisted user may still create: nothing is switched.
+        world.emulator.setPolicy({ var policy = EmulatorPolicy(); policy.disableCreation = true; policy.creationAllowlisted = true; return policy }())
+        let allowed = await world.refresher().run()
+        #expect(allowed.entries.first.map { if case .rotated = $0.outcome { true } else { false } } == true)
+        #expect(world.oauthSwitch.switched == ["contoso"])
+    }
+
+    @Test("with azdo.autoFallback false, forbidden creation is reported with the setting to change, nothing switched")
+    func fallbackOff() async throws {
+        _ = try await world.createPAT("contoso", days: 30)
+        world.clock.advance(days: 23)
+        world.emulator.setPolicy({ var policy = EmulatorPolicy(); policy.disableCreation = true; return policy }())
+        var settings = RefreshSettings()
+        settings.autoFallback = false
+        let report = await world.refresher(settings).run()
+        #expect(report.entries.first?.line == "contoso: the organization forbids creating PATs (disablePatCreationPolicyViolation); "
+            + "`git config --global azdo.contoso.credentialType oauth` makes git use Microsoft Entra tokens instead "
+            + "(azdo.autoFallback is false)")
+        #expect(world.oauthSwitch.switched.isEmpty)
+        #expect(report.hasFailures)
+    }
+
+    @Test("an oauth organization's PAT is not regenerated; once expired it is removed")
+    func oauthOrganization() async throws {
+        let old = try await world.createPAT("contoso", days: 30)
+        world.clock.advance(days: 25)
+        var settings = RefreshSettings()
+        settings.credentialTypes["contoso"] = .oauth
+        let kept = await world.refresher(settings).run()
+        #expect(kept.entries.map(\.outcome) == [.usesOAuth(patValidTo: old.metadata.validTo ?? 0)])
+        #expect(world.stored == [old])
+        world.clock.advance(days: 6)
+        let removed = await world.refresher(settings).run()
+        #expect(removed.entries.map(\.outcome) == [.expiredPATsRemoved(count: 1)])
+        #expect(world.stored.isEmpty)
     }
 
     @Test("a full disk for the journal stops the rotation before the API is called")

@@ -69,11 +69,14 @@ struct LifecycleFailureTests {
         #expect(try world.stored(organization) == before)
 
         try await world.control("policy?disable-creation=true")
+        #expect(try world.sandbox.git(["config", "--global", "azdo.autoFallback", "false"]).status == 0)
         let create = try world.cli(["pat", "create", "--org", organization])
         #expect(create.status == 1)
         #expect(create.errorLines == [
-            "git-credential-azdo: the PAT API reported disablePatCreationPolicyViolation: PAT creation is disabled by "
-                + "policy.; an organization policy forbids this; ask an administrator or change the request"
+            "git-credential-azdo: the PAT API reported disablePatCreationPolicyViolation: Your organization has "
+                + "restricted personal access token creation. Contact your administrator.; the organization forbids "
+                + "creating PATs; `git config --global azdo.ORGANIZATION.credentialType oauth` makes git use Microsoft "
+                + "Entra tokens there instead"
         ])
         #expect(try world.stored(organization) == before)
 

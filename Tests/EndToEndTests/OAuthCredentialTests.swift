@@ -192,4 +192,30 @@ struct OAuthCredentialTests {
         #expect(specific.standardOutput.isEmpty)
         #expect(specific.standardError.isEmpty, "a PAT organization without a PAT: git prompts, silently")
     }
+
+    @Test("pat create where the organization forbids PATs switches it to oauth in one line; git then works with Entra tokens")
+    func fallback() async throws {
+        let organization = uniqueOrganization("nopats")
+        let repository = "\(organization)/p/_git/r"
+        let world = try EmulatorWorld(repositories: [repository])
+        #expect(try await world.login(["--device-code"]).status == 0)
+        try await world.control("policy?disable-creation=true")
+        let create = try world.cli(["pat", "create", "--org", organization])
+        #expect(create.status == 0, "\(create.standardError)")
+        #expect(create.standardOutput.isEmpty)
+        let settings = world.sandbox.home.appendingPathComponent(".config/git-credential-azdo/settings").path
+        #expect(create.errorLines == [
+            "git-credential-azdo: \(organization): the organization forbids creating PATs "
+                + "(disablePatCreationPolicyViolation), so git now uses Microsoft Entra tokens for it "
+                + "(azdo.\(organization).credentialType=oauth in \(settings); `git config --global azdo.autoFallback false` "
+                + "turns this off)"
+        ])
+        let type = try world.sandbox.git(["config", "--global", "--includes", "azdo.\(organization).credentialType"])
+        #expect(type.standardOutput == "oauth\n")
+        let clone = try git(world, ["clone", "-q", "http://\(world.server.host)/\(repository)", "work"])
+        #expect(clone.status == 0, "\(clone.standardError)")
+        #expect(try await gitLog(world, organization).contains { $0.accepted && $0.entra })
+        #expect(try await world.serverPATs(organization).isEmpty)
+        #expect(world.sandbox.promptCount == 0)
+    }
 }

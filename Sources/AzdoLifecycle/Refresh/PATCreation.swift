@@ -14,6 +14,14 @@ public enum PATCreationError: Error, Sendable, Equatable, CustomStringConvertibl
     /// PATs they made were found by their nonce and revoked.
     case unanswered(last: PATClientError, attempts: Int)
 
+    /// Whether the organization forbids creating PATs (see `PATClientError.forbidsPATCreation`).
+    public var forbidsPATCreation: Bool {
+        switch self {
+        case .api(let error), .unanswered(let error, _): return error.forbidsPATCreation
+        case .journal: return false
+        }
+    }
+
     /// One line: what failed and what to do.
     public var description: String {
         switch self {

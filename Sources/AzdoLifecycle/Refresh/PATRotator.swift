@@ -66,6 +66,12 @@ public enum RotationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Creating the new PAT failed; whatever the service made was revoked, or is in the journal.
     case create(PATCreationError)
 
+    /// Whether the organization forbids creating PATs, so no rotation can succeed.
+    public var forbidsPATCreation: Bool {
+        if case .create(let error) = self { return error.forbidsPATCreation }
+        return false
+    }
+
     /// One line: what failed.
     public var description: String {
         switch self {

@@ -26,6 +26,15 @@ public struct RefreshReport: Sendable, Equatable {
         case interruptedRotationWaits
         /// Something else failed.
         case failed(String)
+        /// The organization uses Microsoft Entra tokens; its stored PAT (valid until
+        /// `patValidTo`) is kept until it expires.
+        case usesOAuth(patValidTo: Int64)
+        /// The organization uses Microsoft Entra tokens; `count` expired PATs were removed.
+        case expiredPATsRemoved(count: Int)
+        /// The organization forbids creating PATs and was switched to `oauth` (in `file`).
+        case switchedToOAuth(file: String)
+        /// The organization forbids creating PATs, and `azdo.autoFallback` is false.
+        case patCreationForbidden
     }
 
     /// One organization's result.
@@ -88,6 +97,13 @@ public struct RefreshReport: Sendable, Equatable {
             case .interruptedRotationWaits:
                 return "\(org): an interrupted rotation or PAT create waits for a sign-in; run `git credential-azdo login`"
             case .failed(let reason): return "\(org): \(reason)"
+            case .usesOAuth(let validTo):
+                return "\(org): git uses Microsoft Entra tokens (credentialType oauth); \(pat) is kept until it "
+                    + "expires on \(date(validTo))"
+            case .expiredPATsRemoved(let count):
+                return "\(org): git uses Microsoft Entra tokens (credentialType oauth); removed \(count) expired PAT(s)"
+            case .switchedToOAuth(let file): return OAuthFallbackReport.switched(org, file: file)
+            case .patCreationForbidden: return OAuthFallbackReport.notSwitched(org)
             }
         }
     }
@@ -110,7 +126,7 @@ public struct RefreshReport: Sendable, Equatable {
     public var hasFailures: Bool {
         signInProblem != nil || entries.contains { entry in
             switch entry.outcome {
-            case .failed, .rotationFailed, .interruptedRotationWaits: return true
+            case .failed, .rotationFailed, .interruptedRotationWaits, .patCreationForbidden: return true
             default: return false
             }
         }
@@ -120,7 +136,7 @@ public struct RefreshReport: Sendable, Equatable {
     public var needsAttention: Bool {
         signInProblem != nil || entries.contains { entry in
             switch entry.outcome {
-            case .fine, .expiryFound, .rotated, .recovered: return false
+            case .fine, .expiryFound, .rotated, .recovered, .usesOAuth, .expiredPATsRemoved: return false
             default: return true
             }
         }

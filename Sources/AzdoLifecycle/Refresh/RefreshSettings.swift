@@ -7,7 +7,11 @@ import AzdoSystem
 /// - `azdo.rotateDays` (default 7): regenerate this many days before it expires;
 /// - `azdo.<org>.rotate false`: never regenerate the organization's PAT (warnings stay);
 /// - `azdo.revokeGraceHours` (default 0): keep the replaced PAT working this long after a
-///   rotation; 0 revokes it at once, as the web UI's Regenerate does.
+///   rotation; 0 revokes it at once, as the web UI's Regenerate does;
+/// - `azdo.credentialType` / `azdo.<org>.credentialType` (`pat` or `oauth`): which
+///   organizations git gives Microsoft Entra tokens, whose PATs are then not regenerated;
+/// - `azdo.autoFallback` (default true): an organization that forbids creating PATs is
+///   switched to `oauth`.
 public struct RefreshSettings: Sendable, Equatable {
     /// Days before expiry to warn.
     public var warnDays: Int64
@@ -17,6 +21,12 @@ public struct RefreshSettings: Sendable, Equatable {
     public var revokeGraceSeconds: Int64
     /// Organizations (lower-cased) whose PAT is never regenerated.
     public var rotationDisabled: Set<String>
+    /// The credential type of organizations without one of their own.
+    public var defaultCredentialType: CredentialType = .pat
+    /// Each organization's own credential type (lower-cased names).
+    public var credentialTypes: [String: CredentialType] = [:]
+    /// Whether an organization that forbids creating PATs is switched to `oauth`.
+    public var autoFallback = true
 
     /// Creates settings.
     public init(
@@ -37,9 +47,19 @@ public struct RefreshSettings: Sendable, Equatable {
         return min(configured, (to - from) / 2)
     }
 
+    /// The credential type `organization` uses.
+    public func credentialType(of organization: String) -> CredentialType {
+        credentialTypes[organization.lowercased()] ?? defaultCredentialType
+    }
+
     /// Reads every `azdo.*` setting in one `git config` run.
     public static func load() -> RefreshSettings {
-        parse(UserGitConfig.userEntries(matching: #"^azdo\."#))
+        var entries = UserGitConfig.userEntries(matching: #"^azdo\."#)
+        // The environment's default comes first, so config overrides it as in the helper.
+        if let type = Environment.value(ConfiguredCredentialTypes.environmentVariable), !type.isEmpty {
+            entries.insert(("azdo.credentialtype", type), at: 0)
+        }
+        return parse(entries)
     }
 
     /// Settings from config entries; malformed numbers keep the default.
@@ -54,6 +74,13 @@ public struct RefreshSettings: Sendable, Equatable {
                 if let days = Int64(value) { settings.rotateDays = min(max(days, 0), 60) }
             case (2, "revokegracehours"):
                 if let hours = Int64(value) { settings.revokeGraceSeconds = min(max(hours, 0), 24 * 30) * 3_600 }
+            case (2, "credentialtype"):
+                if let type = CredentialType(rawValue: value.lowercased()) { settings.defaultCredentialType = type }
+            case (3..., "credentialtype"):
+                let organization = parts.dropFirst().dropLast().joined(separator: ".").lowercased()
+                settings.credentialTypes[organization] = CredentialType(rawValue: value.lowercased())
+            case (2, "autofallback"):
+                settings.autoFallback = GitBoolean.parse(value)
             case (3..., "rotate"):
                 let organization = parts.dropFirst().dropLast().joined(separator: ".").lowercased()
                 if ["false", "no", "off", "0"].contains(value.lowercased()) {

@@ -15,6 +15,11 @@ import FoundationEssentials
 ///    - within `warnDays` and not regenerated: warn;
 /// 3. report every outcome on the diagnostics sink and, for warnings, as a notification.
 ///
+/// An organization whose credential type is `oauth` gets Microsoft Entra tokens from the
+/// helper: its PAT is not regenerated, and is removed once it has expired. A rotation the
+/// organization refuses with `disablePatCreationPolicyViolation` switches it to `oauth`
+/// (unless `azdo.autoFallback` is false), keeping the stored PAT until it expires.
+///
 /// Sign-in problems (no refresh token, Entra wants interaction) are reported once, with
 /// `login` as the fix, and leave every PAT as it is. API failures are reported and retried
 /// on the next run; nothing is ever erased because of one.
@@ -32,14 +37,18 @@ public struct Refresher: Sendable {
     private let server: String
     private let rotator: PATRotator
     private let progress: any ProgressDisplay
+    private let oauthSwitch: any OAuthSwitch
 
-    /// Creates a refresher for the PATs stored under `server`.
+    /// Creates a refresher for the PATs stored under `server`; `oauthSwitch` records the
+    /// switch of an organization that forbids creating PATs.
     public init(
         store: any CredentialStore, journal: any RotationJournal, signIn: @escaping SignIn, clock: any WallClock,
         notifier: any Notifier, diagnostics: any DiagnosticSink, settings: RefreshSettings, server: String,
-        observer: (any RotationObserver)? = nil, progress: any ProgressDisplay = NoProgress()
+        oauthSwitch: any OAuthSwitch, observer: (any RotationObserver)? = nil,
+        progress: any ProgressDisplay = NoProgress()
     ) {
         self.progress = progress
+        self.oauthSwitch = oauthSwitch
         self.store = store
         self.journal = journal
         self.signIn = signIn
@@ -131,6 +140,9 @@ public struct Refresher: Sendable {
         }
         let validTo = current.metadata.validTo ?? now
         let left = validTo - now
+        if settings.credentialType(of: organization) == .oauth {
+            return left <= 0 ? removeExpired(organization, at: now) : .init(organization: organization, outcome: .usesOAuth(patValidTo: validTo))
+        }
         let managed = current.metadata.authorizationID != nil
         let mayRotate = !settings.rotationDisabled.contains(organization)
         let window = settings.rotationWindow(for: current.metadata)
@@ -147,6 +159,7 @@ public struct Refresher: Sendable {
                         body: entry.line, urgency: .low))
                     return entry
                 } catch {
+                    if error.forbidsPATCreation { return fallBack(current) }
                     return warn(current, outcome: .rotationFailed(validTo: validTo, reason: error.description))
                 }
             }
@@ -156,6 +169,38 @@ public struct Refresher: Sendable {
             return warn(current, outcome: .expiresSoon(validTo: validTo, fix: fix))
         }
         return .init(organization: organization, outcome: lookedUp ? .expiryFound(validTo: validTo) : .fine(validTo: validTo))
+    }
+
+    /// The organization forbids creating PATs: switches it to `oauth` (unless turned off)
+    /// and says so on stderr and as a notification. Its PAT stays until it expires.
+    private func fallBack(_ credential: StoredCredential) -> RefreshReport.Entry {
+        let organization = credential.organization
+        let outcome: RefreshReport.Outcome
+        if settings.autoFallback {
+            do {
+                outcome = .switchedToOAuth(file: try oauthSwitch.switchToOAuth(organization: organization))
+            } catch {
+                outcome = .failed("PAT creation is forbidden here, and switching to Microsoft Entra tokens failed: \(error)")
+            }
+        } else {
+            outcome = .patCreationForbidden
+        }
+        let entry = RefreshReport.Entry(organization: organization, outcome: outcome)
+        notifier.notify(UserNotification(
+            summary: "Azure DevOps organization \(organization) forbids PATs", body: entry.line, urgency: .normal))
+        return entry
+    }
+
+    /// Removes the organization's expired PATs: with `oauth`, git no longer needs them.
+    private func removeExpired(_ organization: String, at now: Int64) -> RefreshReport.Entry {
+        do {
+            let expired = try store.credentials(server: server, organization: organization)
+                .filter { $0.credential.isExpired(at: now) }
+            for item in expired { try store.remove(id: item.id) }
+            return .init(organization: organization, outcome: .expiredPATsRemoved(count: expired.count))
+        } catch {
+            return .init(organization: organization, outcome: .failed(error.description))
+        }
     }
 
     /// Reports `outcome` and shows it as a desktop notification.
