@@ -87,14 +87,16 @@ public struct RefreshTokenSession: AccessTokenSource {
         let tokens: EntraTokens
         let asked = clock.now()
         do { tokens = try await client.refresh(stored.token) } catch { throw .entra(error) }
+        let fresh = EntraAccessToken(token: tokens.accessToken, expiresAt: asked + Int64(tokens.expiresIn))
         if let rotated = tokens.refreshToken, rotated != stored.token {
             var next = stored
             next.token = rotated
             next.storedAt = clock.now()
+            next.account = fresh.account ?? stored.account
             do { try store.saveRefreshToken(next) } catch { throw .keyring(error) }
         }
-        // From when it was asked for: the token cannot outlive Entra's count.
-        return EntraAccessToken(token: tokens.accessToken, expiresAt: asked + Int64(tokens.expiresIn))
+        // The expiry counts from when it was asked for: the token cannot outlive Entra's count.
+        return fresh
     }
 }
 

@@ -42,7 +42,11 @@ public enum PATAPIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformedResponse(let detail):
             return "Azure DevOps sent a response that is not the documented JSON (\(detail)); try again later"
         case .tokenError(let error, let message):
-            let hint = error.rawValue == "disablePatCreationPolicyViolation"
+            let hint = error.rawValue == "globalPatPolicyViolation"
+                ? "global (all-organization) PATs stopped working on 2026-12-01; use an organization-scoped PAT "
+                    + "(`git credential-azdo pat create --org ORGANIZATION`) or Microsoft Entra tokens "
+                    + "(`git config --global azdo.ORGANIZATION.credentialType oauth`)"
+                : error.rawValue == "disablePatCreationPolicyViolation"
                 ? "the organization forbids creating PATs; `git config --global azdo.ORGANIZATION.credentialType oauth` "
                     + "makes git use Microsoft Entra tokens there instead"
                 : error.isPolicyViolation

@@ -14,6 +14,7 @@ enum KeyringAttributes {
     static let authorizationID = "authorization_id"
     static let scope = "scope"
     static let displayName = "display_name"
+    static let allOrganizations = "all_orgs"
 
     /// A random value each new item gets, so a store whose answer was lost can find
     /// exactly the item it made (see `SecretServiceStore.storeItem`).
@@ -52,6 +53,7 @@ enum KeyringAttributes {
         attributes[authorizationID] = metadata.authorizationID
         attributes[scope] = metadata.scope
         attributes[displayName] = metadata.displayName
+        if metadata.isGlobal { attributes[allOrganizations] = "true" }
         return attributes
     }
 
@@ -71,7 +73,7 @@ enum KeyringAttributes {
         }
         let parts = SecretLines(parsing: secret)
         guard !parts.password.isEmpty else { return nil }
-        let metadata = PATMetadata(
+        var metadata = PATMetadata(
             source: attributes[source].flatMap(CredentialSource.init(rawValue:)) ?? .typed,
             storedAt: attributes[storedAt].flatMap { Int64($0) } ?? 0,
             validTo: attributes[validTo].flatMap { Int64($0) },
@@ -79,6 +81,7 @@ enum KeyringAttributes {
             authorizationID: attributes[authorizationID],
             scope: attributes[scope],
             displayName: attributes[displayName])
+        metadata.isGlobal = attributes[allOrganizations] == "true"
         return StoredCredential(
             server: server, organization: organization, username: attributes[user] ?? "", secret: parts.password,
             metadata: metadata, oauthRefreshToken: parts.oauthRefreshToken)

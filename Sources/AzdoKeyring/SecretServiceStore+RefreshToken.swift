@@ -14,6 +14,7 @@ extension SecretServiceStore: RefreshTokenStore {
         var attributes = KeyringAttributes.refreshTokenQuery(
             authority: token.authority, tenant: token.tenant, clientID: token.clientID)
         attributes[KeyringAttributes.storedAt] = String(token.storedAt)
+        attributes[KeyringAttributes.user] = token.account
         try storeItem(attributes, label: "Microsoft Entra sign-in for Azure DevOps (\(token.tenant))", secret: token.token)
         for old in try refreshTokenItems(authority: token.authority, tenant: token.tenant, clientID: token.clientID)
         where old.token.token != token.token {
@@ -28,14 +29,19 @@ extension SecretServiceStore: RefreshTokenStore {
         }
     }
 
-    /// The tenants with a refresh token for the authority and client (no secrets are read).
-    public func signedInTenants(authority: String, clientID: String) throws(KeyringError) -> [String] {
+    /// Every sign-in's attributes (no secrets are read).
+    public func signIns(authority: String, clientID: String) throws(KeyringError) -> [StoredRefreshToken] {
         let query = [
             KeyringAttributes.kind: KeyringAttributes.refreshTokenKind, KeyringAttributes.server: authority,
             KeyringAttributes.clientID: clientID,
         ]
-        return Set(try lockAwareSearch(query, loadSecrets: false).compactMap { $0.attributes[KeyringAttributes.tenant] })
-            .sorted()
+        return try lockAwareSearch(query, loadSecrets: false).compactMap { item in
+            guard let tenant = item.attributes[KeyringAttributes.tenant] else { return nil }
+            return StoredRefreshToken(
+                authority: authority, tenant: tenant, clientID: clientID, token: Secret(""),
+                storedAt: item.attributes[KeyringAttributes.storedAt].flatMap { Int64($0) } ?? 0,
+                account: item.attributes[KeyringAttributes.user])
+        }.sorted { $0.tenant < $1.tenant }
     }
 
     private func refreshTokenItems(authority: String, tenant: String, clientID: String) throws(KeyringError)
@@ -46,7 +52,8 @@ extension SecretServiceStore: RefreshTokenStore {
             guard let secret = item.secret, !secret.isEmpty else { return nil }
             let storedAt = item.attributes[KeyringAttributes.storedAt].flatMap { Int64($0) } ?? 0
             return (item.path, StoredRefreshToken(
-                authority: authority, tenant: tenant, clientID: clientID, token: secret, storedAt: storedAt))
+                authority: authority, tenant: tenant, clientID: clientID, token: secret, storedAt: storedAt,
+                account: item.attributes[KeyringAttributes.user]))
         }
     }
 }

@@ -16,14 +16,18 @@ public struct LifecycleCommands: Sendable {
     private let sleeper: any RetrySleeper
     private let diagnostics: any DiagnosticSink
     private let progress: any ProgressDisplay
+    private let tokenLockDirectory: String?
 
     /// Creates the commands; `journal` is where creates are written down (the one `refresh`
-    /// reads), `progress` shows the wait for a sign-in.
+    /// reads), `progress` shows the wait for a sign-in; with `tokenLockDirectory`, refresh
+    /// tokens are redeemed under its renewal lock (see `SerializedTokenSource`).
     public init(
         settings: LifecycleSettings, transport: any HTTPTransport, credentials: any CredentialStore,
         refreshTokens: any RefreshTokenStore, journal: any RotationJournal, clock: any WallClock,
-        sleeper: any RetrySleeper, diagnostics: any DiagnosticSink, progress: any ProgressDisplay = NoProgress()
+        sleeper: any RetrySleeper, diagnostics: any DiagnosticSink, progress: any ProgressDisplay = NoProgress(),
+        tokenLockDirectory: String? = nil
     ) {
+        self.tokenLockDirectory = tokenLockDirectory
         self.journal = journal
         self.progress = progress
         self.settings = settings
@@ -101,7 +105,8 @@ public struct LifecycleCommands: Sendable {
         do {
             try refreshTokens.saveRefreshToken(StoredRefreshToken(
                 authority: settings.authority, tenant: settings.tenant, clientID: settings.clientID,
-                token: refreshToken, storedAt: clock.now()))
+                token: refreshToken, storedAt: clock.now(),
+                account: EntraAccessToken(token: tokens.accessToken, expiresAt: nil).account))
         } catch { throw .keyring(error) }
     }
 
@@ -112,8 +117,14 @@ public struct LifecycleCommands: Sendable {
     }
 
     /// Where these commands get access tokens: the Azure CLI when `azdo.signIn` chooses it,
-    /// else the refresh token `login` stored.
+    /// else the refresh token `login` stored, redeemed under the renewal lock.
     public var tokenSource: any AccessTokenSource {
+        guard settings.signIn == .entra, let tokenLockDirectory else { return unserializedTokenSource }
+        return SerializedTokenSource(refreshTokenSession, lockDirectory: tokenLockDirectory)
+    }
+
+    /// `tokenSource` without the renewal lock, for a caller that holds it already.
+    public var unserializedTokenSource: any AccessTokenSource {
         switch settings.signIn {
         case .azureCLI: return AzureCLITokenSource(tenant: settings.azureCLITenant)
         case .entra: return refreshTokenSession

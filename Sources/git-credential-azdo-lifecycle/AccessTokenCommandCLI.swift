@@ -42,13 +42,14 @@ extension LifecycleCommand {
 
 extension LifecycleWiring {
     /// The organization's token source, built (which discovers the tenant, a request to
-    /// Azure DevOps) only when the keyring has no usable token.
+    /// Azure DevOps) only when the keyring has no usable token; unserialized, since the
+    /// command holds the renewal lock already.
     struct LazyTokenSource: AccessTokenSource {
         let organization: String
 
         func accessToken() async throws(SignInError) -> EntraAccessToken {
             let commands = await LifecycleWiring.commands(tenant: nil, organization: organization, verbose: false)
-            return try await commands.tokenSource.accessToken()
+            return try await commands.unserializedTokenSource.accessToken()
         }
     }
 }

@@ -27,7 +27,7 @@ enum LifecycleWiring {
             credentials: keyring, refreshTokens: keyring,
             journal: FileRotationJournal(directory: StateDirectory.path ?? "$XDG_STATE_HOME (neither it nor HOME is set)"),
             clock: SystemClock(), sleeper: TaskSleeper(),
-            diagnostics: StandardErrorSink(), progress: TerminalProgress())
+            diagnostics: StandardErrorSink(), progress: TerminalProgress(), tokenLockDirectory: StateDirectory.path)
         guard let organization else { return commands }
         return await commands.discoveringTenant(of: organization, onlyIfSignedIn: onlyIfSignedIn)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AzdoAPI
 import AzdoCredential
 import AzdoKeyring
 import AzdoLifecycle
@@ -17,26 +18,38 @@ extension LifecycleCommand {
             abstract: "Show every stored PAT: organization, account, name, expiry, scopes, source, what happens next.",
             discussion: """
                 '*' marks the PAT git uses. Colours only on a terminal, and never with NO_COLOR set. \\
-                --json prints {"version": 1, "pats": [...], "refresher": {...} or null}; each PAT has \\
+                --json prints {"version": 1, "pats": [...], "refresher": {...} or null, "signIn": {...}}; \
+                each PAT has \\
                 server, organization, account, displayName, validTo, daysLeft, scopes, source, \\
                 storedAt, lastRotation, usedByGit and next {action, from, summary}. Times are Unix \\
-                seconds; action is none, warn, rotate, expired or unknown-expiry. The secret is never shown.
+                seconds; action is none, warn, rotate, expired, unknown-expiry, oauth or replace-global; \
+                global marks a global (all-organization) PAT. signIn has method (entra or azure-cli), \
+                accounts [{tenant, account, lastRenewal}], defaultCredentialType and oauthOrganizations. \
+                The secret is never shown.
                 """)
 
         @Flag(help: "Print the documented JSON instead of a table.") var json = false
 
         func run() throws {
+            let keyring = SecretServiceStore.fromEnvironment()
             let items: [StoredItem]
-            do { items = try SecretServiceStore.fromEnvironment().allCredentials() } catch {
+            let signIns: [StoredRefreshToken]
+            let lifecycle = LifecycleSettings.load(diagnostics: StandardErrorSink())
+            do {
+                items = try keyring.allCredentials()
+                signIns = try keyring.signIns(authority: lifecycle.authority, clientID: lifecycle.clientID)
+            } catch {
                 throw LifecycleWiring.fail(error)
             }
             let settings = RefreshSettings.load()
             let rows = PATStatus.rows(items, settings: settings, now: SystemClock().now())
             let refresher = StateDirectory.path.flatMap(RefreshStatus.load(from:))
+            let signIn = SignInStatus(signIns: signIns, settings: lifecycle, refreshSettings: settings)
             if json {
-                print(StatusDocument(pats: rows, refresher: refresher).json())
+                print(StatusDocument(pats: rows, refresher: refresher, signIn: signIn).json())
                 return
             }
+            defer { signIn.lines.forEach { print($0) } }
             guard !rows.isEmpty else {
                 print("no PATs stored; run `git credential-azdo pat create --org ORG`, or clone and paste one at git's prompt")
                 return

@@ -332,6 +332,46 @@ struct RefresherTests {
         #expect(world.oauthSwitch.switched == ["contoso"])
     }
 
+    @Test("an imported PAT the API lists as global is replaced by an organization-scoped PAT with its scopes")
+    func globalReplaced() async throws {
+        _ = world.emulator.handle(HTTPRequest(
+            method: "POST", url: "\(world.base)/_emulator/pat?org=contoso&all-orgs=true", body: Data("GLOBAL".utf8)))
+        world.clock.advance(seconds: 60)
+        world.store.seed(StoredCredential(
+            server: world.base, organization: "contoso", username: "ana", secret: Secret("GLOBAL"),
+            metadata: PATMetadata(source: .imported, storedAt: world.clock.now())))
+        let report = await world.refresher().run()
+        let line = try #require(report.entries.first?.line)
+        #expect(line.hasPrefix("contoso: the PAT was a global (all-organization) PAT, and Azure DevOps stops accepting "
+            + "those on 2026-12-01; replaced it with the organization-scoped PAT 'git-credential-azdo (replaces a global PAT) ~"))
+        let stored = try #require(world.stored.first)
+        #expect(world.stored.count == 1)
+        #expect(stored.secret != Secret("GLOBAL"))
+        #expect(stored.username == "ana")
+        #expect(stored.metadata.scope == "app_token")
+        #expect(stored.metadata.authorizationID != nil)
+        #expect(!report.hasFailures)
+        #expect(world.emulator.acceptsPAT("GLOBAL", organization: "contoso", write: false), "not revoked: it dies on its own")
+    }
+
+    @Test("a PAT marked global without a sign-in: a warning naming login, pat create and oauth; nothing removed")
+    func globalWithoutSignIn() async throws {
+        var metadata = PATMetadata(source: .imported, storedAt: world.clock.now(), validTo: world.clock.now() + 20 * 86_400)
+        metadata.isGlobal = true
+        let global = StoredCredential(
+            server: world.base, organization: "contoso", username: "contoso", secret: Secret("GLOBAL"), metadata: metadata)
+        world.store.seed(global)
+        world.setSignedIn(false)
+        world.clock.advance(days: 10)
+        let report = await world.refresher().run()
+        #expect(report.entries.first?.line == "contoso: the PAT is a global (all-organization) PAT, and Azure DevOps "
+            + "stopped accepting those on 2026-12-01; run `git credential-azdo login` so `refresh` replaces it, or "
+            + "`git credential-azdo pat create --org contoso`, or use Microsoft Entra tokens: "
+            + "`git config --global azdo.contoso.credentialType oauth`")
+        #expect(world.stored == [global])
+        #expect(report.hasFailures)
+    }
+
     @Test("with azdo.autoFallback false, forbidden creation is reported with the setting to change, nothing switched")
     func fallbackOff() async throws {
         _ = try await world.createPAT("contoso", days: 30)

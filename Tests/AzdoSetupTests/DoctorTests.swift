@@ -136,4 +136,26 @@ struct DoctorTests {
         #expect(finding(missing, "sign-in")?.level == .warn)
         #expect(finding(missing, "sign-in")?.message.contains("`az` is not on PATH") == true)
     }
+
+    @Test("a PAT marked global is named with its fix, and fails once global PATs stopped working")
+    func globalPAT() async {
+        let store = InMemoryCredentialStore()
+        var metadata = PATMetadata(source: .imported, storedAt: now, validTo: now + 30 * 86_400)
+        metadata.isGlobal = true
+        store.seed(StoredCredential(
+            server: RemoteTarget.azureDevOpsServer, organization: "contoso", username: "contoso", secret: Secret("g"),
+            metadata: metadata))
+        let before = await doctor(FakeProbe(entries: configured), store: store).run(network: false)
+        #expect(finding(before, "pat contoso")?.line == "warn  pat contoso: a global (all-organization) PAT, and Azure "
+            + "DevOps stops accepting those on 2026-12-01; run `git credential-azdo refresh` (signed in) or "
+            + "`git credential-azdo pat create --org contoso`, or use Microsoft Entra tokens "
+            + "(git config --global azdo.contoso.credentialType oauth)")
+        let after = await Doctor(
+            probe: FakeProbe(entries: configured), credentials: store, refreshTokens: MemoryRefreshTokenStore(),
+            transport: ScriptedTransport([]), clock: FixedClock(PATToken.globalRetirement + 86_400),
+            settings: LifecycleSettings(), refreshSettings: RefreshSettings()
+        ).run(network: false)
+        #expect(finding(after, "pat contoso")?.level == .fail)
+        #expect(finding(after, "pat contoso")?.message.contains("stopped accepting") == true)
+    }
 }

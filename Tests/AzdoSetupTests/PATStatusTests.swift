@@ -1,3 +1,4 @@
+import AzdoAPI
 import AzdoCredential
 import AzdoTestSupport
 import Foundation
@@ -58,10 +59,37 @@ struct PATStatusTests {
         let pat = try #require((object["pats"] as? [[String: Any]])?.first)
         #expect(Set(pat.keys) == [
             "server", "organization", "account", "displayName", "validTo", "daysLeft", "scopes", "source", "storedAt",
-            "lastRotation", "usedByGit", "next",
+            "lastRotation", "usedByGit", "next", "global",
         ])
         #expect(pat["lastRotation"] is NSNull)
         #expect(object["refresher"] is NSNull)
+        #expect(object["signIn"] is NSNull)
         #expect(Set((pat["next"] as? [String: Any] ?? [:]).keys) == ["action", "from", "summary"])
+    }
+
+    @Test("an oauth organization's PAT is kept until it expires; a global PAT is replaced; the sign-in is summed up")
+    func oauthAndGlobal() {
+        var settings = RefreshSettings()
+        settings.credentialTypes["contoso"] = .oauth
+        var globalItem = item("fabrikam", secret: "g", storedAt: now, validTo: now + 30 * 86_400)
+        globalItem.credential.metadata.isGlobal = true
+        let rows = PATStatus.rows(
+            [item("contoso", secret: "a", storedAt: now, validTo: now + 30 * 86_400, id: "1"), globalItem],
+            settings: settings, now: now)
+        #expect(rows[0].next == .init(action: "oauth", from: nil, summary: "git gets Microsoft Entra tokens here; kept until it expires"))
+        #expect(rows[1].global && rows[1].next.action == "replace-global")
+        #expect(rows[1].next.summary.hasPrefix("global PAT (Azure DevOps stops accepting them on 2026-12-01)"))
+
+        let signIn = SignInStatus(
+            signIns: [StoredRefreshToken(
+                authority: "a", tenant: "organizations", clientID: "c", token: Secret(""), storedAt: now,
+                account: "ana@contoso.com")],
+            settings: LifecycleSettings(), refreshSettings: settings)
+        #expect(signIn.lines == [
+            "sign-in: ana@contoso.com (tenant organizations), renewed 2026-11-23",
+            "git gets Microsoft Entra tokens for: contoso",
+        ])
+        #expect(SignInStatus(signIns: [], settings: LifecycleSettings(signIn: .azureCLI), refreshSettings: RefreshSettings())
+            .lines == ["sign-in: the Azure CLI's (azdo.signIn=azure-cli)"])
     }
 }

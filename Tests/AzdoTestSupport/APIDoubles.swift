@@ -66,8 +66,11 @@ public final class MemoryRefreshTokenStore: RefreshTokenStore {
         state.withLock { $0.removeAll { $0.tenant == tenant } }
     }
 
-    public func signedInTenants(authority: String, clientID: String) throws(KeyringError) -> [String] {
-        Set(state.withLock { $0.filter { $0.authority == authority && $0.clientID == clientID }.map(\.tenant) }).sorted()
+    public func signIns(authority: String, clientID: String) throws(KeyringError) -> [StoredRefreshToken] {
+        // The newest record of each tenant, as the keyring keeps one per tenant.
+        let records = state.withLock { $0.filter { $0.authority == authority && $0.clientID == clientID } }
+        return Dictionary(records.map { ($0.tenant, $0) }, uniquingKeysWith: { $1 }).values
+            .map { var record = $0; record.token = Secret(""); return record }.sorted { $0.tenant < $1.tenant }
     }
 }
 

@@ -11,14 +11,19 @@ public struct StoredRefreshToken: Sendable, Equatable {
     public var token: Secret
     /// When it was stored, Unix seconds (Entra drops tokens unused for 90 days).
     public var storedAt: Int64
+    /// The signed-in account (UPN), when the access token named it.
+    public var account: String?
 
     /// Creates a record.
-    public init(authority: String, tenant: String, clientID: String, token: Secret, storedAt: Int64) {
+    public init(
+        authority: String, tenant: String, clientID: String, token: Secret, storedAt: Int64, account: String? = nil
+    ) {
         self.authority = authority
         self.tenant = tenant
         self.clientID = clientID
         self.token = token
         self.storedAt = storedAt
+        self.account = account
     }
 }
 
@@ -33,6 +38,14 @@ public protocol RefreshTokenStore: Sendable {
     /// Deletes the stored refresh token (sign-out).
     func removeRefreshToken(authority: String, tenant: String, clientID: String) throws(KeyringError)
 
-    /// The tenants a refresh token is stored for, for this authority and client.
-    func signedInTenants(authority: String, clientID: String) throws(KeyringError) -> [String]
+    /// Every stored sign-in for this authority and client, without reading a secret: each
+    /// record's `token` is empty.
+    func signIns(authority: String, clientID: String) throws(KeyringError) -> [StoredRefreshToken]
+}
+
+extension RefreshTokenStore {
+    /// The tenants a refresh token is stored for, for this authority and client, sorted.
+    public func signedInTenants(authority: String, clientID: String) throws(KeyringError) -> [String] {
+        Set(try signIns(authority: authority, clientID: clientID).map(\.tenant)).sorted()
+    }
 }

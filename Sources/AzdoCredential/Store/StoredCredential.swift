@@ -24,6 +24,9 @@ public struct PATMetadata: Sendable, Equatable {
     public var scope: String?
     /// The display name shown in Azure DevOps, when known.
     public var displayName: String?
+    /// Whether Azure DevOps lists it as a global (all-organization) PAT, which it stopped
+    /// accepting on 2026-12-01; found by `refresh` (nothing else can tell).
+    public var isGlobal = false
 
     /// Creates metadata; only `source` and `storedAt` are always known.
     public init(

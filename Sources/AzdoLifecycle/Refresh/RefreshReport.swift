@@ -1,4 +1,5 @@
-import AzdoCredential
+import AzdoAPI
+public import AzdoCredential
 import AzdoSystem
 
 /// What one `refresh` pass found and did, one entry per organization (and per unfinished
@@ -35,6 +36,11 @@ public struct RefreshReport: Sendable, Equatable {
         case switchedToOAuth(file: String)
         /// The organization forbids creating PATs, and `azdo.autoFallback` is false.
         case patCreationForbidden
+        /// The stored PAT is global and could not be replaced (`reason`, or no sign-in);
+        /// `retired` once 2026-12-01 has passed.
+        case globalPAT(retired: Bool, reason: String?)
+        /// The stored global PAT was replaced by the organization-scoped `replacement`.
+        case globalReplaced(StoredCredential, retired: Bool)
     }
 
     /// One organization's result.
@@ -104,7 +110,23 @@ public struct RefreshReport: Sendable, Equatable {
                 return "\(org): git uses Microsoft Entra tokens (credentialType oauth); removed \(count) expired PAT(s)"
             case .switchedToOAuth(let file): return OAuthFallbackReport.switched(org, file: file)
             case .patCreationForbidden: return OAuthFallbackReport.notSwitched(org)
+            case .globalPAT(let retired, let reason):
+                return "\(org): \(pat) is a global (all-organization) PAT, and \(Self.retirement(retired)); "
+                    + (reason.map { "replacing it failed: \($0); " } ?? "")
+                    + "run `git credential-azdo login` so `refresh` replaces it, or `git credential-azdo pat create "
+                    + "--org \(org)`, or use Microsoft Entra tokens: `git config --global azdo.\(org).credentialType oauth`"
+            case .globalReplaced(let replacement, let retired):
+                let until = replacement.metadata.validTo.map(date) ?? "an unknown date"
+                return "\(org): \(pat) was a global (all-organization) PAT, and \(Self.retirement(retired)); replaced "
+                    + "it with the organization-scoped PAT '\(DisplayText.quoted(replacement.metadata.displayName ?? ""))', "
+                    + "valid until \(until)"
             }
+        }
+
+        /// The retirement of global PATs, in the right tense.
+        static func retirement(_ retired: Bool) -> String {
+            "Azure DevOps \(retired ? "stopped" : "stops") accepting those on "
+                + CivilDate.string(fromUnixSeconds: PATToken.globalRetirement)
         }
     }
 
@@ -126,7 +148,7 @@ public struct RefreshReport: Sendable, Equatable {
     public var hasFailures: Bool {
         signInProblem != nil || entries.contains { entry in
             switch entry.outcome {
-            case .failed, .rotationFailed, .interruptedRotationWaits, .patCreationForbidden: return true
+            case .failed, .rotationFailed, .interruptedRotationWaits, .patCreationForbidden, .globalPAT: return true
             default: return false
             }
         }
@@ -136,7 +158,7 @@ public struct RefreshReport: Sendable, Equatable {
     public var needsAttention: Bool {
         signInProblem != nil || entries.contains { entry in
             switch entry.outcome {
-            case .fine, .expiryFound, .rotated, .recovered, .usesOAuth, .expiredPATsRemoved: return false
+            case .fine, .expiryFound, .rotated, .recovered, .usesOAuth, .expiredPATsRemoved, .globalReplaced: return false
             default: return true
             }
         }

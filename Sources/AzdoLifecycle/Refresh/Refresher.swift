@@ -131,16 +131,19 @@ public struct Refresher: Sendable {
             return nil
         }
         var lookedUp = false
-        if current.metadata.validTo == nil {
-            guard let found = await lookUpExpiry(of: current, sessions: sessions) else {
-                return .init(organization: organization, outcome: .unknownExpiry)
-            }
-            current = found
-            lookedUp = true
+        let oauth = settings.credentialType(of: organization) == .oauth
+        if current.metadata.authorizationID == nil && !current.metadata.isGlobal && !oauth,
+            let identified = await identify(current, sessions: sessions)
+        {
+            lookedUp = current.metadata.validTo == nil && identified.metadata.validTo != nil
+            current = identified
         }
-        let validTo = current.metadata.validTo ?? now
+        if current.metadata.isGlobal && !oauth { return await replaceGlobal(current, sessions: sessions) }
+        guard let validTo = current.metadata.validTo else {
+            return .init(organization: organization, outcome: .unknownExpiry)
+        }
         let left = validTo - now
-        if settings.credentialType(of: organization) == .oauth {
+        if oauth {
             return left <= 0 ? removeExpired(organization, at: now) : .init(organization: organization, outcome: .usesOAuth(patValidTo: validTo))
         }
         let managed = current.metadata.authorizationID != nil
@@ -225,20 +228,63 @@ public struct Refresher: Sendable {
             : "`git credential-azdo pat extend --org \(organization) --days 90` (rotation is off for it)"
     }
 
-    /// The expiry of a PAT typed at git's prompt, from the API: when exactly one active PAT
-    /// of the organization existed when it was stored, that is the one. Only the expiry is
-    /// adopted, never the id, so a wrong guess can never make a rotation revoke it.
-    private func lookUpExpiry(of credential: StoredCredential, sessions: SignInCache) async -> StoredCredential? {
+    /// What the API knows of a PAT typed at git's prompt or imported (no id): when exactly
+    /// one active PAT of the organization existed when it was stored, that is the one, and
+    /// its expiry and scopes are adopted (never its id, so a wrong guess can never make a rotation
+    /// revoke it). When every PAT that could be it is global, it is marked global. The
+    /// updated credential is stored; nil when nothing was learned (or not signed in).
+    private func identify(_ credential: StoredCredential, sessions: SignInCache) async -> StoredCredential? {
         guard let client = await sessions.client(credential.organization, quietly: true),
             let active = try? await client.list(filter: "active")
         else { return nil }
         let candidates = active.filter { Int64($0.validFrom.timeIntervalSince1970) <= credential.metadata.storedAt }
-        guard candidates.count == 1, let token = candidates.first else { return nil }
         var updated = credential
-        updated.metadata.validTo = Int64(token.validTo.timeIntervalSince1970)
-        updated.metadata.validFrom = Int64(token.validFrom.timeIntervalSince1970)
+        if candidates.count == 1, let token = candidates.first {
+            if credential.metadata.validTo == nil {
+                updated.metadata.validTo = Int64(token.validTo.timeIntervalSince1970)
+                updated.metadata.validFrom = Int64(token.validFrom.timeIntervalSince1970)
+            }
+            updated.metadata.scope = credential.metadata.scope ?? token.scope
+        }
+        updated.metadata.isGlobal = !candidates.isEmpty && candidates.allSatisfy(\.isGlobal)
+        guard updated != credential else { return nil }
         try? store.replace(with: updated) { $0.secret == credential.secret }
         return updated
+    }
+
+    /// A global PAT, which Azure DevOps stops accepting on 2026-12-01: when signed in, an
+    /// organization-scoped PAT with its scopes replaces it (the global one leaves the
+    /// keyring, but is not revoked: other organizations' tools may still hold it until
+    /// then); an organization that forbids PATs is switched to `oauth` instead.
+    private func replaceGlobal(_ credential: StoredCredential, sessions: SignInCache) async -> RefreshReport.Entry {
+        let organization = credential.organization
+        let retired = clock.now() >= PATToken.globalRetirement
+        guard let client = await sessions.client(organization) else {
+            return warn(credential, outcome: .globalPAT(retired: retired, reason: nil))
+        }
+        let manager = PATManager(store: store, journal: journal, clock: clock, server: server)
+        let replacement: StoredCredential
+        do {
+            replacement = try await manager.create(
+                organization: organization, client: client, displayName: "git-credential-azdo (replaces a global PAT)",
+                scopes: (credential.metadata.scope ?? "vso.code_write").split(separator: " ").map(String.init),
+                days: 90, username: credential.username)
+        } catch {
+            if error.forbidsPATCreation { return fallBack(credential) }
+            return warn(credential, outcome: .globalPAT(retired: retired, reason: error.description))
+        }
+        do {
+            for item in try store.credentials(server: server, organization: organization)
+            where item.credential.secret == credential.secret {
+                try store.remove(id: item.id)
+            }
+        } catch {
+            return .init(organization: organization, outcome: .failed(error.description))
+        }
+        let entry = RefreshReport.Entry(organization: organization, outcome: .globalReplaced(replacement, retired: retired))
+        notifier.notify(UserNotification(
+            summary: "Azure DevOps PAT for \(organization) replaced", body: entry.line, urgency: .low))
+        return entry
     }
 
     /// When the next pass has something to do: the earliest moment a stored PAT enters the

@@ -173,7 +173,14 @@ public struct Doctor: Sendable {
                 continue
             }
             let date = CivilDate.string(fromUnixSeconds: validTo)
-            if days < 0 {
+            if row.global {
+                let tense = now >= PATToken.globalRetirement ? "stopped" : "stops"
+                findings.append(DoctorFinding(
+                    now >= PATToken.globalRetirement && row.usedByGit ? .fail : .warn, name,
+                    "a global (all-organization) PAT, and Azure DevOps \(tense) accepting those on 2026-12-01; run "
+                        + "`git credential-azdo refresh` (signed in) or `git credential-azdo pat create --org \(row.organization)`, "
+                        + "or use Microsoft Entra tokens (git config --global azdo.\(row.organization).credentialType oauth)"))
+            } else if days < 0 {
                 findings.append(DoctorFinding(
                     row.usedByGit ? .fail : .warn, name,
                     "expired on \(date); run `git credential-azdo refresh` (signed in) or `git credential-azdo pat create --org \(row.organization)`"))

@@ -1,3 +1,4 @@
+import AzdoAPI
 public import AzdoCredential
 public import AzdoLifecycle
 import AzdoSystem
@@ -40,10 +41,13 @@ public struct PATStatus: Sendable, Equatable, Encodable {
     public var usedByGit: Bool
     /// What the refresher does next.
     public var next: NextAction
+    /// Whether it is a global (all-organization) PAT, which Azure DevOps stopped accepting
+    /// on 2026-12-01.
+    public var global: Bool
 
     private enum CodingKeys: String, CodingKey {
         case server, organization, account, displayName, validTo, daysLeft, scopes, source, storedAt, lastRotation
-        case usedByGit, next
+        case usedByGit, next, global
     }
 
     /// Encodes every field, unknown ones as `null`, so the schema's keys are always present.
@@ -61,6 +65,7 @@ public struct PATStatus: Sendable, Equatable, Encodable {
         try container.encode(lastRotation, forKey: .lastRotation)
         try container.encode(usedByGit, forKey: .usedByGit)
         try container.encode(next, forKey: .next)
+        try container.encode(global, forKey: .global)
     }
 
     /// The status of every credential in `items`, sorted by server, organization and age.
@@ -81,13 +86,27 @@ public struct PATStatus: Sendable, Equatable, Encodable {
                 source: metadata.source.rawValue, storedAt: metadata.storedAt,
                 lastRotation: PATName.isRegenerated(metadata.displayName) ? metadata.storedAt : nil,
                 usedByGit: inUse.contains(key(credential)),
-                next: next(credential, settings: settings, now: now))
+                next: next(credential, settings: settings, now: now), global: metadata.isGlobal)
         }.sorted { ($0.server, $0.organization, -$0.storedAt) < ($1.server, $1.organization, -$1.storedAt) }
     }
 
     /// What the refresher will do for `credential` (the same rules as `Refresher`).
     static func next(_ credential: StoredCredential, settings: RefreshSettings, now: Int64) -> NextAction {
         let organization = credential.organization
+        if settings.credentialType(of: organization) == .oauth {
+            let expired = credential.metadata.validTo.map { $0 <= now } ?? false
+            return NextAction(
+                action: "oauth", from: nil,
+                summary: "git gets Microsoft Entra tokens here; "
+                    + (expired ? "removed by the next `refresh`" : "kept until it expires"))
+        }
+        if credential.metadata.isGlobal {
+            let tense = now >= PATToken.globalRetirement ? "stopped" : "stops"
+            return NextAction(
+                action: "replace-global", from: nil,
+                summary: "global PAT (Azure DevOps \(tense) accepting them on 2026-12-01): replaced by the next "
+                    + "`refresh` when signed in")
+        }
         guard let validTo = credential.metadata.validTo else {
             return NextAction(
                 action: "unknown-expiry", from: nil,
@@ -119,7 +138,8 @@ public struct PATStatus: Sendable, Equatable, Encodable {
     }
 }
 
-/// `status --json`: `{"version": 1, "pats": [PATStatus…], "refresher": RefreshStatus|null}`.
+/// `status --json`: `{"version": 1, "pats": [PATStatus…], "refresher": RefreshStatus|null,
+/// "signIn": SignInStatus|null}`.
 /// New fields may be added; existing ones keep their names and meaning within a version.
 public struct StatusDocument: Sendable, Encodable {
     /// The schema version, 1.
@@ -128,8 +148,10 @@ public struct StatusDocument: Sendable, Encodable {
     public var pats: [PATStatus]
     /// The last refresh pass, if one ran.
     public var refresher: RefreshStatus?
+    /// The sign-in and the organizations that use Microsoft Entra tokens.
+    public var signIn: SignInStatus?
 
-    private enum CodingKeys: String, CodingKey { case version, pats, refresher }
+    private enum CodingKeys: String, CodingKey { case version, pats, refresher, signIn }
 
     /// Encodes `refresher` as `null` when no pass ran.
     public func encode(to encoder: any Encoder) throws {
@@ -137,12 +159,14 @@ public struct StatusDocument: Sendable, Encodable {
         try container.encode(version, forKey: .version)
         try container.encode(pats, forKey: .pats)
         try container.encode(refresher, forKey: .refresher)
+        try container.encode(signIn, forKey: .signIn)
     }
 
     /// Creates the document.
-    public init(pats: [PATStatus], refresher: RefreshStatus?) {
+    public init(pats: [PATStatus], refresher: RefreshStatus?, signIn: SignInStatus? = nil) {
         self.pats = pats
         self.refresher = refresher
+        self.signIn = signIn
     }
 
     /// Pretty-printed JSON with sorted keys.
