@@ -49,7 +49,7 @@ extension LifecycleCommand {
                 print(StatusDocument(pats: rows, refresher: refresher, signIn: signIn).json())
                 return
             }
-            defer { signIn.lines.forEach { print($0) } }
+            defer { for line in signIn.lines { print(line) } }
             guard !rows.isEmpty else {
                 print("no PATs stored; run `git credential-azdo pat create --org ORG`, or clone and paste one at git's prompt")
                 return
