@@ -48,17 +48,20 @@ public final class EmulatorProcess: @unchecked Sendable {
 
     /// The emulator's log of git requests (`_emulator/git-log`), oldest first: each one's
     /// organization, the organization of the PAT it carried (nil: none, or unknown), and
-    /// whether it was let in.
-    public func gitLog() async throws -> [(organization: String, tokenOrganization: String?, accepted: Bool)] {
+    /// whether it was let in, and whether it carried an Entra access token.
+    public func gitLog() async throws
+        -> [(organization: String, tokenOrganization: String?, accepted: Bool, entra: Bool)]
+    {
         let body = try await control("GET", "git-log").body
         struct Entry: Decodable {
             var organization: String
             var tokenOrganization: String?
             var accepted: Bool
+            var entra: Bool
         }
         return try String(decoding: body, as: UTF8.self).split(separator: "\n").map { line in
             let entry = try JSONDecoder().decode(Entry.self, from: Data(line.utf8))
-            return (entry.organization, entry.tokenOrganization, entry.accepted)
+            return (entry.organization, entry.tokenOrganization, entry.accepted, entry.entra)
         }
     }
 

@@ -30,24 +30,9 @@ struct OAuthCredentialTests {
         try world.cli(["get"], input: "\(extra)protocol=http\nhost=\(world.server.host)\npath=\(repository)\n\n")
     }
 
-    /// How many times the emulator redeemed a refresh token.
-    func redemptions(_ world: EmulatorWorld) async throws -> Int {
-        let body = try await world.control("entra", method: "GET").body
-        struct Answer: Decodable { var grants: [String: Int] }
-        return try JSONDecoder().decode(Answer.self, from: body).grants["refresh_token"] ?? 0
-    }
-
     /// The emulator's git log for `organization`: whether each request was accepted, and with an Entra token.
     func gitLog(_ world: EmulatorWorld, _ organization: String) async throws -> [(accepted: Bool, entra: Bool)] {
-        let body = try await world.control("git-log", method: "GET").body
-        struct Entry: Decodable {
-            var organization: String
-            var accepted: Bool
-            var entra: Bool
-        }
-        return try String(decoding: body, as: UTF8.self).split(separator: "\n")
-            .map { try JSONDecoder().decode(Entry.self, from: Data($0.utf8)) }
-            .filter { $0.organization == organization }.map { ($0.accepted, $0.entra) }
+        try await world.server.gitLog().filter { $0.organization == organization }.map { ($0.accepted, $0.entra) }
     }
 
     func cachedTokens(_ world: EmulatorWorld, _ organization: String) throws -> [CachedAccessToken] {
@@ -76,7 +61,7 @@ struct OAuthCredentialTests {
         #expect(cached.count == 1)
         #expect(cached.first?.account == "emulated.user@contoso.example")
         // One login redemption is not counted (device code); clone and push shared one renewal.
-        #expect(try await redemptions(world) == 1)
+        #expect(try await world.refreshTokenRedemptions() == 1)
 
         let answer = try get(world, repository)
         #expect(answer.standardOutput.hasPrefix("username=emulated.user@contoso.example\npassword="))
@@ -120,12 +105,12 @@ struct OAuthCredentialTests {
         #expect(first.standardOutput.contains("password="), "\(first.standardError)")
         let second = try get(world, repository)
         #expect(second.standardOutput.contains("password="))
-        #expect(try await redemptions(world) == 2, "the first token had only 300 s left, so it was renewed")
+        #expect(try await world.refreshTokenRedemptions() == 2, "the first token had only 300 s left, so it was renewed")
         try await world.control("entra?token-lifetime=3600")
         _ = try get(world, repository)
         let fourth = try get(world, repository)
         #expect(fourth.standardOutput.contains("password="))
-        #expect(try await redemptions(world) == 3, "the 3600 s token is used from the keyring")
+        #expect(try await world.refreshTokenRedemptions() == 3, "the 3600 s token is used from the keyring")
     }
 
     @Test("the server's clock past the token's expiry: git's fetch fails once and erases it; the next renews and works")
@@ -141,7 +126,7 @@ struct OAuthCredentialTests {
         #expect(try cachedTokens(world, organization).isEmpty, "git erased the token the server refused")
         let fetch = try git(world, ["fetch", "-q"], in: work)
         #expect(fetch.status == 0, "\(fetch.standardError)")
-        #expect(try await redemptions(world) == 2)
+        #expect(try await world.refreshTokenRedemptions() == 2)
         try await world.control("clock?offset=0")
     }
 
@@ -153,7 +138,7 @@ struct OAuthCredentialTests {
         let results = try world.parallelLoad(fills: 16, repository: repository, seconds: 0, minimumRounds: 1)
         #expect(results.count == 16)
         #expect(results.allSatisfy { $0.text.contains("password=") && !$0.text.contains("FAILED") }, "\(results.map(\.text))")
-        #expect(try await redemptions(world) == 1)
+        #expect(try await world.refreshTokenRedemptions() == 1)
     }
 
     @Test("without a sign-in, get prints one line and nothing on stdout, so git can prompt")

@@ -108,10 +108,17 @@ struct EmulatorWorld {
 
     /// Calls a control endpoint (`approve?user_code=…`, `fault?kind=…`, `git-log`, …).
     @discardableResult
-    func control(_ pathAndQuery: String, method: String = "POST") async throws -> HTTPResponse {
-        let response = try await server.control(method, pathAndQuery)
+    func control(_ pathAndQuery: String, method: String = "POST", body: String? = nil) async throws -> HTTPResponse {
+        let response = try await server.control(method, pathAndQuery, body: body.map { Data($0.utf8) })
         #expect(response.status == 200, "control \(pathAndQuery): HTTP \(response.status)")
         return response
+    }
+
+    /// How many times the emulator redeemed a refresh token (`_emulator/entra`).
+    func refreshTokenRedemptions() async throws -> Int {
+        struct Answer: Decodable { var grants: [String: Int] }
+        let body = try await control("entra", method: "GET").body
+        return try JSONDecoder().decode(Answer.self, from: body).grants["refresh_token"] ?? 0
     }
 
     /// Runs `login` (with `arguments`), approves the code it prints as the user would in a
