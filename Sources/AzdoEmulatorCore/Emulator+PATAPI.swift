@@ -36,9 +36,13 @@ extension Emulator {
         }
     }
 
-    /// `GET /{org}/_apis/connectionData` with Basic auth: 200 for a live PAT of the organization.
+    /// `GET /{org}/_apis/connectionData`: 200 for a live PAT of the organization or a live
+    /// access token (Basic with it as the password, or Bearer).
     func connectionData(_ request: HTTPRequest, organization: String) -> HTTPResponse {
-        guard let password = Self.basicPassword(request), acceptsPAT(password, organization: organization, write: false)
+        let time = currentTime
+        guard let credential = Self.gitCredential(request),
+            acceptsPAT(credential, organization: organization, write: false)
+                || withState({ $0.accessTokens[credential].map { $0 > time } ?? false })
         else { return unauthenticated(organization: organization, origin: RequestTarget(request.url).origin) }
         return .json(200, Self.object([
             "authenticatedUser": .object(["providerDisplayName": .string("Emulated User")]),

@@ -156,6 +156,21 @@ struct OAuthCredentialTests {
         ])
     }
 
+    @Test("without a sign-in, a PAT still stored for the organization keeps git working, after the one line")
+    func patStillStored() async throws {
+        let organization = uniqueOrganization("kept")
+        let repository = "\(organization)/p/_git/r"
+        let world = try EmulatorWorld(repositories: [repository])
+        let pat = "webui" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        try await world.control("pat?org=\(organization)", body: pat)
+        #expect(try world.cli(["pat", "import", "--org", organization], input: pat + "\n").status == 0)
+        #expect(try world.sandbox.git(["config", "--global", "azdo.credentialType", "oauth"]).status == 0)
+        let answer = try get(world, repository)
+        #expect(answer.standardOutput.contains("password=\(pat)\n"))
+        #expect(answer.errorLines.count == 1)
+        #expect(answer.errorLines.first?.contains("not signed in to Microsoft Entra") == true)
+    }
+
     @Test("a repository's own config cannot choose oauth; azdo.ORG.credentialType pat overrides the global oauth")
     func scopes() async throws {
         let organization = uniqueOrganization("scoped")

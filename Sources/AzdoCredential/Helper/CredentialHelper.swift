@@ -17,9 +17,9 @@ public import AzdoSystem
 ///   newer token); without a password it removes the organization's PATs.
 ///
 /// For an organization whose credential type is `oauth` (see `OAuthCredentials`), `get`
-/// answers with a Microsoft Entra access token instead, `store` keeps nothing (the token
-/// is cached already), and `erase` removes only the cached token git names, never the
-/// sign-in.
+/// answers with a Microsoft Entra access token instead (or, when none can be had, a PAT
+/// still stored for it), `store` keeps nothing (the token is cached already), and `erase`
+/// removes only the cached token git names, never the sign-in.
 public struct CredentialHelper: Sendable {
     private let store: any CredentialStore
     private let resolver: RemoteResolver
@@ -45,7 +45,11 @@ public struct CredentialHelper: Sendable {
     /// The credential for `request`, or `nil` when git should ask someone else.
     public func get(_ request: CredentialRequest) -> CredentialResponse? {
         guard let target = target(for: request) else { return nil }
-        if let oauth = oauthFor(target) { return accessTokenAnswer(request, target: target, oauth: oauth) }
+        // Without a token (the renewal failed and said why), a PAT still stored for the
+        // organization keeps git working until it expires.
+        if let oauth = oauthFor(target), let answer = accessTokenAnswer(request, target: target, oauth: oauth) {
+            return answer
+        }
         let items: [StoredItem]
         do throws(KeyringError) {
             items = try store.credentials(server: target.server, organization: target.organization)
