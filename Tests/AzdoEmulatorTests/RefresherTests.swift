@@ -392,7 +392,7 @@ struct RefresherTests {
         let old = try await world.createPAT("contoso", days: 30)
         world.clock.advance(days: 25)
         var settings = RefreshSettings()
-        settings.credentialTypes["contoso"] = .oauth
+        settings.credentialTypes.organizations["contoso"] = .oauth
         let kept = await world.refresher(settings).run()
         #expect(kept.entries.map(\.outcome) == [.usesOAuth(patValidTo: old.metadata.validTo ?? 0)])
         #expect(world.stored == [old])

@@ -70,7 +70,7 @@ struct PATStatusTests {
     @Test("an oauth organization's PAT is kept until it expires; a global PAT is replaced; the sign-in is summed up")
     func oauthAndGlobal() {
         var settings = RefreshSettings()
-        settings.credentialTypes["contoso"] = .oauth
+        settings.credentialTypes.organizations["contoso"] = .oauth
         var globalItem = item("fabrikam", secret: "g", storedAt: now, validTo: now + 30 * 86_400)
         globalItem.credential.metadata.isGlobal = true
         let rows = PATStatus.rows(

@@ -148,16 +148,10 @@ public struct CredentialHelper: Sendable {
         guard let target = try targetOrThrow(for: request) else { return }
         // An access token given by `get` comes back here: it is cached already.
         if request.credential != nil { return }
-        if let oauth = oauthFor(target), let password = request.password {
-            do throws(KeyringError) {
-                if try oauth.tokens.accessTokens(server: target.server, organization: target.organization)
-                    .contains(where: { $0.token.token == password })
-                {
-                    return
-                }
-            } catch {
-                throw .keyring(error)
-            }
+        // In an `oauth` organization, an access token is never kept as a PAT: not the cached
+        // one, nor one another git command replaced in the meantime.
+        if oauthFor(target) != nil, let password = request.password, CachedAccessToken.looksLikeAccessToken(password) {
+            return
         }
         guard let password = request.password, !password.isEmpty else { throw .missingPassword }
         let username = request.username.flatMap { $0.isEmpty ? nil : $0 } ?? target.organization

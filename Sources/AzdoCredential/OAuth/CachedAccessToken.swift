@@ -26,6 +26,12 @@ public struct CachedAccessToken: Sendable, Equatable {
     /// while, and a push of a large repository can take minutes.
     public static let renewalMarginSeconds: Int64 = 300
 
+    /// Whether `secret` has the shape of an Entra access token (a JWT: three dot-separated
+    /// base64url parts, the first a JSON object), which no PAT has.
+    public static func looksLikeAccessToken(_ secret: Secret) -> Bool {
+        secret.value.hasPrefix("eyJ") && secret.value.split(separator: ".", omittingEmptySubsequences: false).count == 3
+    }
+
     /// Whether it may still be handed to git at `now`.
     public func isUsable(at now: Int64) -> Bool {
         expiresAt - Self.renewalMarginSeconds > now

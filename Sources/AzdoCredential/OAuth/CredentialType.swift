@@ -33,8 +33,10 @@ public struct ConfiguredCredentialTypes: CredentialTypeSource {
 
     /// The configured type for `organization`.
     public func credentialType(organization: String, diagnostics: any DiagnosticSink) -> CredentialType {
-        var general = Environment.value(Self.environmentVariable).flatMap { $0.isEmpty ? nil : $0 }
-        var specific: String?
+        var entries: [(key: String, value: String)] = []
+        if let type = Environment.value(Self.environmentVariable), !type.isEmpty {
+            entries.append(("azdo.credentialtype", type))
+        }
         if scan.mayContain(variable: "credentialtype") {
             for entry in UserGitConfig.scopedEntries(matching: #"^azdo\.(.+\.)?credentialtype$"#) {
                 guard UserGitConfig.isUserScope(entry.scope) else {
@@ -43,21 +45,48 @@ public struct ConfiguredCredentialTypes: CredentialTypeSource {
                             + "global or system config may choose the credential type (git config --global \(entry.key) oauth)")
                     continue
                 }
-                let middle = entry.key.dropFirst("azdo.".count).dropLast(".credentialtype".count)
-                if middle.isEmpty {
-                    general = entry.value
-                } else if middle.lowercased() == organization.lowercased() {
-                    specific = entry.value
-                }
+                entries.append((entry.key, entry.value))
             }
         }
-        guard let value = specific ?? general else { return .pat }
-        guard let type = CredentialType(rawValue: value.lowercased()) else {
-            diagnostics.report(
-                "ignoring azdo credentialType \(DisplayText.quoted(value)): it is `pat` or `oauth` "
-                    + "(git config --global azdo.credentialType oauth)")
-            return .pat
+        return CredentialTypeSettings(entries, diagnostics: diagnostics).type(of: organization)
+    }
+}
+
+/// The credential types `azdo.credentialType` and `azdo.ORG.credentialType` set, read from
+/// config entries in git's order (a later entry wins, as in git). Both the helper and the
+/// refresher read them through this.
+public struct CredentialTypeSettings: Sendable, Equatable {
+    /// The type of organizations without their own.
+    public var defaultType: CredentialType = .pat
+    /// Organizations' own types, by lower-cased name.
+    public var organizations: [String: CredentialType] = [:]
+
+    /// No settings: every organization uses PATs.
+    public init() {}
+
+    /// The types `entries` set; entries for other keys are skipped, and an unknown value is
+    /// reported (when `diagnostics` is given) and skipped.
+    public init(_ entries: [(key: String, value: String)], diagnostics: (any DiagnosticSink)? = nil) {
+        for (key, value) in entries {
+            let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count >= 2, parts.first?.lowercased() == "azdo", parts.last?.lowercased() == "credentialtype"
+            else { continue }
+            guard let type = CredentialType(rawValue: value.lowercased()) else {
+                diagnostics?.report(
+                    "ignoring \(key)=\(DisplayText.quoted(value)): it is `pat` or `oauth` "
+                        + "(git config --global azdo.credentialType oauth)")
+                continue
+            }
+            if parts.count == 2 {
+                defaultType = type
+            } else {
+                organizations[parts.dropFirst().dropLast().joined(separator: ".").lowercased()] = type
+            }
         }
-        return type
+    }
+
+    /// The type `organization` uses.
+    public func type(of organization: String) -> CredentialType {
+        organizations[organization.lowercased()] ?? defaultType
     }
 }

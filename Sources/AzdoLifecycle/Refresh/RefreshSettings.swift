@@ -21,10 +21,8 @@ public struct RefreshSettings: Sendable, Equatable {
     public var revokeGraceSeconds: Int64
     /// Organizations (lower-cased) whose PAT is never regenerated.
     public var rotationDisabled: Set<String>
-    /// The credential type of organizations without one of their own.
-    public var defaultCredentialType: CredentialType = .pat
-    /// Each organization's own credential type (lower-cased names).
-    public var credentialTypes: [String: CredentialType] = [:]
+    /// Which organizations use PATs and which Microsoft Entra tokens.
+    public var credentialTypes = CredentialTypeSettings()
     /// Whether an organization that forbids creating PATs is switched to `oauth`.
     public var autoFallback = true
 
@@ -49,7 +47,7 @@ public struct RefreshSettings: Sendable, Equatable {
 
     /// The credential type `organization` uses.
     public func credentialType(of organization: String) -> CredentialType {
-        credentialTypes[organization.lowercased()] ?? defaultCredentialType
+        credentialTypes.type(of: organization)
     }
 
     /// Reads every `azdo.*` setting in one `git config` run.
@@ -65,6 +63,7 @@ public struct RefreshSettings: Sendable, Equatable {
     /// Settings from config entries; malformed numbers keep the default.
     public static func parse(_ entries: [(key: String, value: String)]) -> RefreshSettings {
         var settings = RefreshSettings()
+        settings.credentialTypes = CredentialTypeSettings(entries)
         for (key, value) in entries {
             let parts = key.split(separator: ".", omittingEmptySubsequences: false)
             switch (parts.count, parts.last?.lowercased()) {
@@ -74,11 +73,6 @@ public struct RefreshSettings: Sendable, Equatable {
                 if let days = Int64(value) { settings.rotateDays = min(max(days, 0), 60) }
             case (2, "revokegracehours"):
                 if let hours = Int64(value) { settings.revokeGraceSeconds = min(max(hours, 0), 24 * 30) * 3_600 }
-            case (2, "credentialtype"):
-                if let type = CredentialType(rawValue: value.lowercased()) { settings.defaultCredentialType = type }
-            case (3..., "credentialtype"):
-                let organization = parts.dropFirst().dropLast().joined(separator: ".").lowercased()
-                settings.credentialTypes[organization] = CredentialType(rawValue: value.lowercased())
             case (2, "autofallback"):
                 settings.autoFallback = GitBoolean.parse(value)
             case (3..., "rotate"):

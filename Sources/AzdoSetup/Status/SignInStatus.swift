@@ -30,8 +30,8 @@ public struct SignInStatus: Sendable, Equatable, Encodable {
     public init(signIns: [StoredRefreshToken], settings: LifecycleSettings, refreshSettings: RefreshSettings) {
         method = settings.signIn.rawValue
         accounts = signIns.map { Account(tenant: $0.tenant, account: $0.account, lastRenewal: $0.storedAt) }
-        defaultCredentialType = refreshSettings.defaultCredentialType.rawValue
-        oauthOrganizations = refreshSettings.credentialTypes.filter { $0.value == .oauth }.map(\.key).sorted()
+        defaultCredentialType = refreshSettings.credentialTypes.defaultType.rawValue
+        oauthOrganizations = refreshSettings.credentialTypes.organizations.filter { $0.value == .oauth }.map(\.key).sorted()
     }
 
     /// The lines `status` prints under its table.
