@@ -125,9 +125,19 @@ if [ "$service" = gnome-keyring ]; then
   done
 fi
 if [ "$service" = gnome-keyring ]; then
+  # Tokens issued from now live 300 s, inside the helper's 5-minute margin, so every get
+  # renews; the cached one is erased first, as git erases a rejected token. printf is a
+  # shell builtin: the token is on no command line.
   emulator_post "entra?token-lifetime=300"
+  token=$(sh -c "$oauth_get" | sed -n 's/^password=//p')
+  printf 'protocol=http\nhost=%s\npath=benchorg/p/_git/r\npassword=%s\n\n' "$host" "$token" \
+    | GIT_CONFIG_GLOBAL="$oauth_config" "$azdo" erase
+  token=
+  redeemed() { python3 -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1]))["grants"].get("refresh_token", 0))' "$base/_emulator/entra"; }
+  before=$(redeemed)
   hyperfine -S sh -w 3 -r 50 --export-json "$work/oauth-renewing.json" --style none \
     -n "azdo get (oauth, renewing the token)" "$oauth_get" >/dev/null
+  echo "azdo get (oauth, renewing the token): $(($(redeemed) - before)) refresh-token redemptions in 53 runs"
 fi
 # How many of 200 cached lookups by each helper did not return the PAT (stored again
 # first: the erase runs above left none).

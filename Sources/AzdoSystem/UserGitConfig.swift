@@ -22,10 +22,20 @@ public enum UserGitConfig {
     /// Every `(scope, key, value)` whose key matches `pattern`, from every scope git reads,
     /// for callers that warn about what they ignore.
     public static func scopedEntries(matching pattern: String) -> [(scope: String, key: String, value: String)] {
-        guard let output = ChildProcess.output(of: ["git", "config", "--show-scope", "--get-regexp", pattern]) else {
-            return []
-        }
-        return output.split(separator: "\n").compactMap { line in
+        startScopedEntries(matching: pattern)()
+    }
+
+    /// `scopedEntries(matching:)` with git started now and its answer read when the returned
+    /// function is called, so the caller can work while git runs.
+    public static func startScopedEntries(matching pattern: String)
+        -> () -> [(scope: String, key: String, value: String)]
+    {
+        let pending = ChildProcess.startOutput(of: ["git", "config", "--show-scope", "--get-regexp", pattern])
+        return { parse(pending.wait() ?? "") }
+    }
+
+    private static func parse(_ output: String) -> [(scope: String, key: String, value: String)] {
+        output.split(separator: "\n").compactMap { line in
             guard let tab = line.firstIndex(of: "\t") else { return nil }
             let scope = String(line[..<tab])
             let entry = line[line.index(after: tab)...]

@@ -7,7 +7,7 @@ import Testing
 /// Every organization has the type it is given.
 struct FixedTypes: CredentialTypeSource {
     var type: CredentialType
-    func credentialType(organization: String, diagnostics: any DiagnosticSink) -> CredentialType { type }
+    func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialType { .known(type) }
 }
 
 /// Cached access tokens in memory.

@@ -45,10 +45,21 @@ public struct CredentialHelper: Sendable {
     /// The credential for `request`, or `nil` when git should ask someone else.
     public func get(_ request: CredentialRequest) -> CredentialResponse? {
         guard let target = target(for: request) else { return nil }
-        // Without a token (the renewal failed and said why), a PAT still stored for the
-        // organization keeps git working until it expires.
-        if let oauth = oauthFor(target), let answer = accessTokenAnswer(request, target: target, oauth: oauth) {
-            return answer
+        if let oauth {
+            // git config runs while the keyring is searched: a cached `get` costs about the
+            // longer of the two, not their sum.
+            let type = oauth.types.lookUp(organization: target.organization, diagnostics: diagnostics)
+            if type.mayBeOAuth {
+                let cached = Result { () throws(KeyringError) in
+                    try oauth.tokens.usableAccessToken(
+                        server: target.server, organization: target.organization, at: clock.now())
+                }
+                // Without a token (the renewal failed and said why), a PAT still stored for
+                // the organization keeps git working until it expires.
+                if type.result() == .oauth, let answer = accessTokenAnswer(request, target: target, cached: cached, oauth: oauth) {
+                    return answer
+                }
+            }
         }
         let items: [StoredItem]
         do throws(KeyringError) {
@@ -102,21 +113,22 @@ public struct CredentialHelper: Sendable {
 
     /// The OAuth seams when `target`'s organization uses access tokens.
     private func oauthFor(_ target: RemoteTarget) -> OAuthCredentials? {
-        guard let oauth, oauth.types.credentialType(organization: target.organization, diagnostics: diagnostics) == .oauth
+        guard let oauth, oauth.types.lookUp(organization: target.organization, diagnostics: diagnostics).result() == .oauth
         else { return nil }
         return oauth
     }
 
-    /// A usable cached access token, else a renewed one, as git wants it: `authtype=Bearer`
-    /// when it announced the capability, else Basic with the token as the password.
-    private func accessTokenAnswer(_ request: CredentialRequest, target: RemoteTarget, oauth: OAuthCredentials)
-        -> CredentialResponse?
-    {
-        var token: CachedAccessToken?
-        do throws(KeyringError) {
-            token = try oauth.tokens.usableAccessToken(
-                server: target.server, organization: target.organization, at: clock.now())
-        } catch {
+    /// The `cached` access token when usable, else a renewed one, as git wants it:
+    /// `authtype=Bearer` when it announced the capability, else Basic with the token as the
+    /// password.
+    private func accessTokenAnswer(
+        _ request: CredentialRequest, target: RemoteTarget, cached: Result<CachedAccessToken?, KeyringError>,
+        oauth: OAuthCredentials
+    ) -> CredentialResponse? {
+        let token: CachedAccessToken?
+        switch cached {
+        case .success(let found): token = found
+        case .failure(let error):
             diagnostics.report(error.description)
             return nil
         }

@@ -14,7 +14,7 @@ public enum HelperInvocation: Equatable, Sendable {
     /// The commands the lifecycle executable answers besides git's actions.
     public static let forwardedCommands: Set<String> = [
         "configure", "unconfigure", "help",
-        "login", "pat", "status", "doctor", "import", "refresh", "daemon", "refresher",
+        "login", "pat", "status", "doctor", "import", "refresh", "daemon", "refresher", "access-token",
     ]
 
     /// Classifies the arguments after the program name.

@@ -11,8 +11,31 @@ public enum CredentialType: String, Sendable, Equatable {
 
 /// Which credential type an organization uses.
 public protocol CredentialTypeSource: Sendable {
-    /// The type for `organization` (lower-cased); problems with the settings are reported.
-    func credentialType(organization: String, diagnostics: any DiagnosticSink) -> CredentialType
+    /// Starts finding the type for `organization` (lower-cased); problems with the settings
+    /// are reported when the answer is read.
+    func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialType
+}
+
+/// A credential type being found: `git config` may still be running, so a caller can look
+/// in the keyring meanwhile.
+public struct PendingCredentialType {
+    /// False when the type is certainly `pat` and nothing runs.
+    public let mayBeOAuth: Bool
+    private let finish: () -> CredentialType
+
+    /// A lookup finished by `finish`; `mayBeOAuth` false only when it certainly answers `pat`.
+    public init(mayBeOAuth: Bool, finish: @escaping () -> CredentialType) {
+        self.mayBeOAuth = mayBeOAuth
+        self.finish = finish
+    }
+
+    /// A type known at once.
+    public static func known(_ type: CredentialType) -> PendingCredentialType {
+        PendingCredentialType(mayBeOAuth: type == .oauth) { type }
+    }
+
+    /// The type (waits for `git config` if it runs).
+    public func result() -> CredentialType { finish() }
 }
 
 /// `azdo.ORG.credentialType`, else `azdo.credentialType`, else
@@ -31,24 +54,29 @@ public struct ConfiguredCredentialTypes: CredentialTypeSource {
         self.scan = scan
     }
 
-    /// The configured type for `organization`.
-    public func credentialType(organization: String, diagnostics: any DiagnosticSink) -> CredentialType {
-        var entries: [(key: String, value: String)] = []
+    /// Starts `git config` when a config file may set the type; the answer is read later.
+    public func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialType {
+        var environment: [(key: String, value: String)] = []
         if let type = Environment.value(Self.environmentVariable), !type.isEmpty {
-            entries.append(("azdo.credentialtype", type))
+            environment.append(("azdo.credentialtype", type))
         }
-        if scan.mayContain(variable: "credentialtype") {
-            for entry in UserGitConfig.scopedEntries(matching: #"^azdo\.(.+\.)?credentialtype$"#) {
+        guard scan.mayContain(variable: "credentialtype") else {
+            return .known(CredentialTypeSettings(environment, diagnostics: diagnostics).type(of: organization))
+        }
+        let entries = UserGitConfig.startScopedEntries(matching: #"^azdo\.(.+\.)?credentialtype$"#)
+        return PendingCredentialType(mayBeOAuth: true) {
+            var all = environment
+            for entry in entries() {
                 guard UserGitConfig.isUserScope(entry.scope) else {
                     diagnostics.report(
                         "ignoring \(entry.key)=\(DisplayText.quoted(entry.value)) from \(entry.scope) git config: only "
                             + "global or system config may choose the credential type (git config --global \(entry.key) oauth)")
                     continue
                 }
-                entries.append((entry.key, entry.value))
+                all.append((entry.key, entry.value))
             }
+            return CredentialTypeSettings(all, diagnostics: diagnostics).type(of: organization)
         }
-        return CredentialTypeSettings(entries, diagnostics: diagnostics).type(of: organization)
     }
 }
 
