@@ -8,6 +8,7 @@ login_pid=
 # start_emulator [GIT_ROOT]: starts azdo-emulator on loopback; sets `base` to its URL.
 start_emulator() {
   local args=(--port-file "$work/port")
+  rm -f "$work/port"  # a port file left by an earlier run would name a dead port
   [ -n "${1:-}" ] && args+=(--git-root "$1")
   "$bin/azdo-emulator" "${args[@]}" 2>/dev/null &
   emulator_pid=$!
