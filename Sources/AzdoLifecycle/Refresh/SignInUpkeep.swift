@@ -43,9 +43,8 @@ public struct SignInUpkeep: Sendable {
     @discardableResult
     public func run() async -> Int {
         guard settings.signIn == .entra else { return 0 }
-        let signIns: [StoredRefreshToken]
-        do { signIns = try refreshTokens.signIns(authority: settings.authority, clientID: settings.clientID) } catch {
-            diagnostics.report("sign-in: \(error.description)")
+        // A keyring failure here was met, and reported, by the pass over the PATs just before.
+        guard let signIns = try? refreshTokens.signIns(authority: settings.authority, clientID: settings.clientID) else {
             return 0
         }
         var renewed = 0
