@@ -28,8 +28,8 @@ public struct RefreshReport: Sendable, Equatable {
         /// Something else failed.
         case failed(String)
         /// The organization uses Microsoft Entra tokens; its stored PAT (valid until
-        /// `patValidTo`) is kept until it expires.
-        case usesOAuth(patValidTo: Int64)
+        /// `patValidTo`, when known) is kept until it expires.
+        case usesOAuth(patValidTo: Int64?)
         /// The organization uses Microsoft Entra tokens; `count` expired PATs were removed.
         case expiredPATsRemoved(count: Int)
         /// The organization forbids creating PATs and was switched to `oauth` (in `file`).
@@ -105,7 +105,7 @@ public struct RefreshReport: Sendable, Equatable {
             case .failed(let reason): return "\(org): \(reason)"
             case .usesOAuth(let validTo):
                 return "\(org): git uses Microsoft Entra tokens (credentialType oauth); \(pat) is kept until it "
-                    + "expires on \(date(validTo))"
+                    + (validTo.map { "expires on \(date($0))" } ?? "expires or is rejected")
             case .expiredPATsRemoved(let count):
                 return "\(org): git uses Microsoft Entra tokens (credentialType oauth); removed \(count) expired PAT(s)"
             case .switchedToOAuth(let file): return OAuthFallbackReport.switched(org, file: file)

@@ -138,14 +138,15 @@ public struct Refresher: Sendable {
             lookedUp = current.metadata.validTo == nil && identified.metadata.validTo != nil
             current = identified
         }
-        if current.metadata.isGlobal && !oauth { return await replaceGlobal(current, sessions: sessions) }
+        if oauth {
+            if let validTo = current.metadata.validTo, validTo <= now { return removeExpired(organization, at: now) }
+            return .init(organization: organization, outcome: .usesOAuth(patValidTo: current.metadata.validTo))
+        }
+        if current.metadata.isGlobal { return await replaceGlobal(current, sessions: sessions) }
         guard let validTo = current.metadata.validTo else {
             return .init(organization: organization, outcome: .unknownExpiry)
         }
         let left = validTo - now
-        if oauth {
-            return left <= 0 ? removeExpired(organization, at: now) : .init(organization: organization, outcome: .usesOAuth(patValidTo: validTo))
-        }
         let managed = current.metadata.authorizationID != nil
         let mayRotate = !settings.rotationDisabled.contains(organization)
         let window = settings.rotationWindow(for: current.metadata)
