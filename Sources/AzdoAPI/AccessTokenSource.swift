@@ -35,6 +35,8 @@ public enum SignInError: Error, Sendable, Equatable, CustomStringConvertible {
     case azureCLI(detail: String)
     /// A browser sign-in did not bring back a code.
     case browser(BrowserSignInFailure)
+    /// A workload identity got no token.
+    case identity(IdentityError)
 
     /// One line: what is wrong and how to fix it.
     public var description: String {
@@ -45,6 +47,7 @@ public enum SignInError: Error, Sendable, Equatable, CustomStringConvertible {
         case .azureCLI(let detail):
             return "the Azure CLI gave no token (\(detail)); run `az login`, or `git credential-azdo login`"
         case .browser(let failure): return failure.description
+        case .identity(let error): return error.description
         }
     }
 }

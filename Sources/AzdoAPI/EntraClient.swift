@@ -7,6 +7,8 @@ import FoundationEssentials
 public struct EntraConfiguration: Sendable, Equatable {
     /// The Azure DevOps resource's v2 scope, plus `offline_access` for a refresh token.
     public static let azureDevOpsScope = "499b84ac-1321-427f-aa17-267ca6975798/.default offline_access"
+    /// Azure DevOps' resource (application) id in Microsoft Entra.
+    public static let azureDevOpsResource = "499b84ac-1321-427f-aa17-267ca6975798"
 
     /// The authority host, e.g. `https://login.microsoftonline.com`.
     public var authority: String
@@ -205,6 +207,25 @@ public struct EntraClient: Sendable {
             }
             throw error
         }
+    }
+
+    /// The client-credentials grant: a token for the app itself, proved by its `secret`, or
+    /// by `assertion` (a signed JWT, or a CI platform's federated OIDC token).
+    public func clientCredentials(secret: Secret? = nil, assertion: Secret? = nil) async throws(EntraError)
+        -> EntraTokens
+    {
+        var form = [
+            ("grant_type", "client_credentials"), ("client_id", configuration.clientID),
+            ("scope", EntraConfiguration.azureDevOpsResource + "/.default"),
+        ]
+        if let secret { form.append(("client_secret", secret.value)) }
+        if let assertion {
+            form += [
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_assertion", assertion.value),
+            ]
+        }
+        return try await tokens(form)
     }
 
     private func tokens(_ form: [(String, String)]) async throws(EntraError) -> EntraTokens {

@@ -27,6 +27,10 @@ public struct LifecycleSettings: Sendable, Equatable {
     public var httpTimeoutSeconds: Int64
     /// Where access tokens for the PAT API come from.
     public var signIn: SignInMethod
+    /// The Azure Instance Metadata Service, for managed identities.
+    public var imdsURL = IdentityTokenSource.Endpoints.defaultIMDS
+    /// The audience a federated workload identity's OIDC token is asked for.
+    public var federationAudience = IdentityTokenSource.Endpoints.defaultAudience
 
     /// Creates settings.
     public init(
@@ -45,11 +49,14 @@ public struct LifecycleSettings: Sendable, Equatable {
 
     /// The settings that decide where tokens go and which client signs in: a repository's
     /// own config setting one of them is ignored with a warning.
-    public static let redirectingKeys: Set<String> = ["azdo.authority", "azdo.clientid", "azdo.tenant", "azdo.apiurl"]
+    public static let redirectingKeys: Set<String> = [
+        "azdo.authority", "azdo.clientid", "azdo.tenant", "azdo.apiurl", "azdo.imdsurl", "azdo.federationaudience",
+    ]
 
-    /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL,HTTP_TIMEOUT,SIGN_IN}`,
-    /// then `azdo.{authority,clientId,tenant,apiUrl,httpTimeout,signIn}` from global or system
-    /// git config (an unknown `signIn` is reported and read as `entra`);
+    /// Reads `GIT_CREDENTIAL_AZDO_{AUTHORITY,CLIENT_ID,TENANT,API_URL,HTTP_TIMEOUT,SIGN_IN,
+    /// IMDS_URL,FEDERATION_AUDIENCE}`, then `azdo.{authority,clientId,tenant,apiUrl,
+    /// httpTimeout,signIn,imdsUrl,federationAudience}` from global or system git config (an
+    /// unknown `signIn` is reported and read as `entra`);
     /// `diagnostics` hears about each of `redirectingKeys` set by any other scope (a cloned
     /// repository's `.git/config`, `-c`).
     public static func load(tenant: String? = nil, diagnostics: (any DiagnosticSink)? = nil) -> LifecycleSettings {
@@ -70,13 +77,16 @@ public struct LifecycleSettings: Sendable, Equatable {
                 ?? config[key.lowercased()]
         }
         let timeout = setting("HTTP_TIMEOUT", "azdo.httpTimeout").flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
-        return LifecycleSettings(
+        var settings = LifecycleSettings(
             authority: setting("AUTHORITY", "azdo.authority") ?? defaultAuthority,
             clientID: setting("CLIENT_ID", "azdo.clientId") ?? defaultClientID,
             tenant: tenant ?? setting("TENANT", "azdo.tenant"),
             apiBaseURL: setting("API_URL", "azdo.apiUrl") ?? PATClient.defaultBaseURL,
             httpTimeoutSeconds: timeout ?? 30,
             signIn: signInMethod(setting("SIGN_IN", "azdo.signIn"), diagnostics: diagnostics))
+        if let imds = setting("IMDS_URL", "azdo.imdsUrl") { settings.imdsURL = imds }
+        if let audience = setting("FEDERATION_AUDIENCE", "azdo.federationAudience") { settings.federationAudience = audience }
+        return settings
     }
 
     private static func signInMethod(_ value: String?, diagnostics: (any DiagnosticSink)?) -> SignInMethod {

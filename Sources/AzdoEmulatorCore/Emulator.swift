@@ -22,6 +22,11 @@ import Synchronization
 ///   - `POST authorize?mode=approve|deny|consent-required[&delay=SECONDS]`: how (and how late)
 ///     the person at the browser answers the next browser sign-ins
 ///     (`GET /{tenant}/oauth2/v2.0/authorize`, PKCE S256);
+///   - `POST service-principal?tenant=T&client=C&orgs=A,B[&federated=github,azure-pipelines,generic]`
+///     with the client secret (if any) as the body; `POST managed-identity?id=system|CLIENT|RESOURCE&orgs=A,B`;
+///     `POST oidc?platform=github|azure-pipelines` with the job's request token as the body;
+///     `POST oidc-token?platform=generic`: an OIDC token as the answer's body (see
+///     `Emulator+Identities.swift`);
 ///   - `POST entra?token-lifetime=SECONDS`: how long the access tokens issued from now on
 ///     live (default 3600); `GET entra`: how many times each grant was redeemed
 ///     (`{"grants":{"refresh_token":N}}`);
@@ -94,7 +99,12 @@ public final class Emulator: HTTPTransport {
     public func authorizeGit(password: String?, organization: String, write: Bool) -> Bool {
         let organization = organization.lowercased()
         let time = now()
-        let entra = password.map { token in state.withLock { $0.accessTokens[token].map { $0 > time } ?? false } } ?? false
+        let entra = password.map { token in
+            state.withLock { state in
+                if let grant = state.identityTokens[token] { return grant.expiresAt > time && grant.organizations.contains(organization) }
+                return state.accessTokens[token].map { $0 > time } ?? false
+            }
+        } ?? false
         let accepted = entra || (password.map { acceptsPAT($0, organization: organization, write: write) } ?? false)
         state.withLock { state in
             let owner = password.flatMap { token in state.pats.values.first { $0.token == token }?.organization }
@@ -167,7 +177,15 @@ public final class Emulator: HTTPTransport {
         case ("POST", 4) where segments[1] == "oauth2" && segments[3] == "devicecode":
             return deviceCode(form: FormBody(request.body))
         case ("POST", 4) where segments[1] == "oauth2" && segments[3] == "token":
-            return token(form: FormBody(request.body))
+            let form = FormBody(request.body)
+            if form["grant_type"] == "client_credentials" { return clientCredentials(form: form, tenant: segments[0]) }
+            return token(form: form)
+        case ("GET", 4) where segments == ["metadata", "identity", "oauth2", "token"]:
+            return metadataService(request, query: target.query)
+        case ("GET", 2) where segments == ["_oidc", "github"]:
+            return githubOIDC(request, query: target.query)
+        case ("POST", _) where segments.last == "oidctoken":
+            return pipelinesOIDC(request)
         case ("GET", 3) where segments[1] == "_apis" && segments[2] == "connectionData":
             return connectionData(request, organization: segments[0].lowercased())
         case ("HEAD", 1), ("GET", 1):
@@ -202,6 +220,8 @@ public final class Emulator: HTTPTransport {
                 $0.authorizeDelay = delay
             }
             return .json(200, "{}")
+        case ("POST", "service-principal"), ("POST", "managed-identity"), ("POST", "oidc"), ("POST", "oidc-token"):
+            return identityControl(action, query, body: body)
         case ("POST", "entra"):
             guard let lifetime = query["token-lifetime"].flatMap({ Int64($0) }), lifetime > 0 else {
                 return .json(400, #"{"message":"token-lifetime=SECONDS is required"}"#)
@@ -487,7 +507,7 @@ public final class Emulator: HTTPTransport {
         ]))
     }
 
-    private static func base64URL(_ text: String) -> String {
+    static func base64URL(_ text: String) -> String {
         String(Data(text.utf8).base64EncodedString().compactMap { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 == "=" ? nil : $0 })
     }
 

@@ -57,6 +57,19 @@ struct EmulatorState {
     var accessTokenLifetime: Int64 = 3_600
     /// How many times each grant type was redeemed, for tests that count renewals.
     var grants: [String: Int] = [:]
+    /// App registrations that may use the client-credentials grant.
+    struct ServicePrincipal {
+        var tenant: String
+        var secret: String?
+        /// The CI platforms whose OIDC tokens it accepts as assertions (federated credentials).
+        var federated: Set<String>
+        var organizations: Set<String>
+    }
+    var servicePrincipals: [String: ServicePrincipal] = [:]  // client id -> registration
+    var managedIdentities: [String: Set<String>] = [:]  // system | client id | resource id -> organizations
+    var oidcRequestTokens: [String: String] = [:]  // a platform's request token -> platform
+    var oidcTokens: [String: (platform: String, expiresAt: Int64)] = [:]  // OIDC token -> issuer platform
+    var identityTokens: [String: (expiresAt: Int64, organizations: Set<String>)] = [:]  // access token -> grant
     var refreshTokens: [String: String] = [:]  // refresh token -> client id
     var accessTokens: [String: Int64] = [:]  // access token -> expiry
     var pats: [String: PAT] = [:]  // authorization id -> PAT

@@ -14,19 +14,27 @@ import FoundationEssentials
 public final class CurlTransport: HTTPTransport {
     private let settings: ProxySettings
     private let timeoutSeconds: Int64
+    private let plainHTTPHosts: Set<String>
+
+    /// The Azure Instance Metadata Service's link-local address, which speaks plain http
+    /// and is reachable only from the machine itself.
+    public static let metadataServiceHost = "169.254.169.254"
 
     /// The largest response body accepted.
     static let maxBody = 8 << 20
 
-    /// Creates a transport; `environment` supplies the proxy variables.
-    public init(environment: [String: String], timeoutSeconds: Int64 = 30) {
+    /// Creates a transport; `environment` supplies the proxy variables; `plainHTTPHosts`
+    /// may be reached over plain http besides loopback (only `metadataServiceHost` makes sense).
+    public init(environment: [String: String], timeoutSeconds: Int64 = 30, plainHTTPHosts: Set<String> = []) {
         settings = ProxySettings(environment: environment)
         self.timeoutSeconds = timeoutSeconds
+        self.plainHTTPHosts = plainHTTPHosts
     }
 
     /// Sends `request` and collects the whole response (bounded to 8 MiB).
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        guard let host = Self.host(of: request.url), Self.isAllowed(request.url) else {
+        guard let host = Self.host(of: request.url), Self.isAllowed(request.url) || plainHTTPHosts.contains(host)
+        else {
             throw .connectionFailed(detail: "refusing plain http to a host that is not loopback")
         }
         // A line break would let a value start a header of its own.

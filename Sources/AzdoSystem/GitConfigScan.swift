@@ -39,17 +39,25 @@ public struct GitConfigScan: Sendable {
     /// Whether `variable` (a config variable name such as `extrahost`, without its section)
     /// may be set anywhere git would look; `false` only when it certainly is not.
     public func mayContain(variable: String) -> Bool {
-        let needle = Array(variable.lowercased().utf8)
+        mayContain(anyOf: [variable])
+    }
+
+    /// Whether any of `variables` may be set anywhere git would look, in one pass over the
+    /// files; `false` only when none certainly is.
+    public func mayContain(anyOf variables: [String]) -> Bool {
+        let needles = variables.map { Array($0.lowercased().utf8) }
         if environment("GIT_CONFIG") != nil { return true }
         guard let commandEntries = commandEntryNames() else { return true }
         for name in ["GIT_CONFIG_PARAMETERS"] + commandEntries {
-            if let value = environment(name), Self.contains(Array(value.utf8), needle) || value.lowercased().contains("include") {
+            if let value = environment(name),
+                Self.contains(Array(value.utf8), anyOf: needles) || value.lowercased().contains("include")
+            {
                 return true
             }
         }
         guard let files = startingFiles() else { return true }
         var visited: Set<String> = []
-        for file in files where scan(file, needle: needle, depth: 0, visited: &visited) {
+        for file in files where scan(file, needles: needles, depth: 0, visited: &visited) {
             return true
         }
         return false
@@ -108,8 +116,8 @@ public struct GitConfigScan: Sendable {
         }
     }
 
-    /// Whether `path` or a file it includes mentions `needle`; true also when unsure.
-    private func scan(_ path: String, needle: [UInt8], depth: Int, visited: inout Set<String>) -> Bool {
+    /// Whether `path` or a file it includes mentions one of `needles`; true also when unsure.
+    private func scan(_ path: String, needles: [[UInt8]], depth: Int, visited: inout Set<String>) -> Bool {
         guard depth <= Self.maximumIncludeDepth else { return true }
         switch Self.kind(of: path) {
         case .missing: return false
@@ -119,12 +127,12 @@ public struct GitConfigScan: Sendable {
         guard let canonical = Self.canonical(path) else { return true }
         guard visited.insert(canonical).inserted else { return false }
         guard let bytes = StateFile.read(path), bytes.count < Self.maximumFileSize else { return true }
-        if Self.contains(bytes, needle) { return true }
+        if Self.contains(bytes, anyOf: needles) { return true }
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
             guard let target = Self.includedPath(in: Array(line)) else { continue }
             guard let resolved = resolve(target, relativeTo: directory) else { return true }
-            if scan(resolved, needle: needle, depth: depth + 1, visited: &visited) { return true }
+            if scan(resolved, needles: needles, depth: depth + 1, visited: &visited) { return true }
         }
         return false
     }
@@ -184,6 +192,11 @@ public struct GitConfigScan: Sendable {
         var information = stat()
         guard stat(path, &information) == 0 else { return errno == ENOENT || errno == ENOTDIR ? .missing : .other }
         return information.st_mode & S_IFMT == S_IFDIR ? .directory : .other
+    }
+
+    /// Whether `haystack` contains one of `needles`, ignoring ASCII case.
+    private static func contains(_ haystack: [UInt8], anyOf needles: [[UInt8]]) -> Bool {
+        needles.contains { contains(haystack, $0) }
     }
 
     /// Whether `haystack` contains `needle` (lower-case ASCII), ignoring ASCII case.

@@ -7,7 +7,9 @@ import Testing
 /// Every organization has the type it is given.
 struct FixedTypes: CredentialTypeSource {
     var type: CredentialType
-    func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialType { .known(type) }
+    func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialChoice {
+        .known(type == .oauth ? .oauth : .pat)
+    }
 }
 
 /// Cached access tokens in memory.

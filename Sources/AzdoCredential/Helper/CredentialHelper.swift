@@ -48,17 +48,22 @@ public struct CredentialHelper: Sendable {
         if let oauth {
             // git config runs while the keyring is searched: a cached `get` costs about the
             // longer of the two, not their sum.
-            let type = oauth.types.lookUp(organization: target.organization, diagnostics: diagnostics)
-            if type.mayBeOAuth {
-                let cached = Result { () throws(KeyringError) in
-                    try oauth.tokens.usableAccessToken(
-                        server: target.server, organization: target.organization, at: clock.now())
-                }
+            let pending = oauth.types.lookUp(organization: target.organization, diagnostics: diagnostics)
+            let keyringToken = pending.mayUseKeyringToken ? cachedToken(in: oauth.tokens, for: target) : nil
+            switch pending.result() {
+            case .pat: break
+            case .oauth:
                 // Without a token (the renewal failed and said why), a PAT still stored for
                 // the organization keeps git working until it expires.
-                if type.result() == .oauth, let answer = accessTokenAnswer(request, target: target, cached: cached, oauth: oauth) {
-                    return answer
-                }
+                let cached = keyringToken ?? cachedToken(in: oauth.tokens, for: target)
+                if let answer = accessTokenAnswer(request, target: target, cached: cached, oauth: oauth) { return answer }
+            case .identity(.failure(let error)):
+                diagnostics.report(error.description)
+                return nil
+            case .identity(.success(let identity)):
+                // No keyring on this path: CI runners and servers rarely have one.
+                let cached = cachedToken(in: oauth.identityTokens(identity), for: target)
+                return accessTokenAnswer(request, target: target, cached: cached, oauth: oauth)
             }
         }
         let items: [StoredItem]
@@ -111,11 +116,18 @@ public struct CredentialHelper: Sendable {
         return "the PAT for \(organization)\(name) expires on \(CivilDate.string(fromUnixSeconds: validTo)), \(when); \(fix)"
     }
 
-    /// The OAuth seams when `target`'s organization uses access tokens.
-    private func oauthFor(_ target: RemoteTarget) -> OAuthCredentials? {
-        guard let oauth, oauth.types.lookUp(organization: target.organization, diagnostics: diagnostics).result() == .oauth
-        else { return nil }
-        return oauth
+    /// What `target`'s organization uses, when the helper can answer with access tokens.
+    private func choice(for target: RemoteTarget) -> CredentialChoice {
+        oauth?.types.lookUp(organization: target.organization, diagnostics: diagnostics).result() ?? .pat
+    }
+
+    /// The usable token `store` holds for `target`, or why the store failed.
+    private func cachedToken(in store: any AccessTokenStore, for target: RemoteTarget)
+        -> Result<CachedAccessToken?, KeyringError>
+    {
+        Result { () throws(KeyringError) in
+            try store.usableAccessToken(server: target.server, organization: target.organization, at: clock.now())
+        }
     }
 
     /// The `cached` access token when usable, else a renewed one, as git wants it:
@@ -145,13 +157,13 @@ public struct CredentialHelper: Sendable {
         return response
     }
 
-    /// Removes the cached access tokens that are `secret`; whether there was one.
-    private func eraseAccessToken(_ secret: Secret, target: RemoteTarget, oauth: OAuthCredentials) throws(KeyringError)
-        -> Bool
+    /// Removes the cached access tokens in `tokens` that are `secret`; whether there was one.
+    private func eraseAccessToken(_ secret: Secret, in tokens: any AccessTokenStore, target: RemoteTarget)
+        throws(KeyringError) -> Bool
     {
-        let doomed = try oauth.tokens.accessTokens(server: target.server, organization: target.organization)
+        let doomed = try tokens.accessTokens(server: target.server, organization: target.organization)
             .filter { $0.token.token == secret }
-        for item in doomed { try oauth.tokens.removeAccessToken(id: item.id) }
+        for item in doomed { try tokens.removeAccessToken(id: item.id) }
         return !doomed.isEmpty
     }
 
@@ -160,10 +172,13 @@ public struct CredentialHelper: Sendable {
         guard let target = try targetOrThrow(for: request) else { return }
         // An access token given by `get` comes back here: it is cached already.
         if request.credential != nil { return }
-        // In an `oauth` organization, an access token is never kept as a PAT: not the cached
-        // one, nor one another git command replaced in the meantime.
-        if oauthFor(target) != nil, let password = request.password, CachedAccessToken.looksLikeAccessToken(password) {
-            return
+        switch choice(for: target) {
+        case .pat: break
+        case .identity: return
+        case .oauth:
+            // An access token is never kept as a PAT: not the cached one, nor one another git
+            // command replaced in the meantime.
+            if let password = request.password, CachedAccessToken.looksLikeAccessToken(password) { return }
         }
         guard let password = request.password, !password.isEmpty else { throw .missingPassword }
         let username = request.username.flatMap { $0.isEmpty ? nil : $0 } ?? target.organization
@@ -195,13 +210,25 @@ public struct CredentialHelper: Sendable {
     /// Removes the rejected credential (or, without a password, the organization's PATs).
     public func erase(_ request: CredentialRequest) throws(HelperError) {
         guard let target = try targetOrThrow(for: request) else { return }
-        if let oauth = oauth, let secret = request.credential ?? (oauthFor(target) != nil ? request.password : nil) {
-            do throws(KeyringError) {
-                // A rejected access token (Bearer, or Basic in an `oauth` organization)
-                // goes alone; a Bearer credential never names a PAT.
-                if try eraseAccessToken(secret, target: target, oauth: oauth) || request.credential != nil { return }
-            } catch {
-                throw .keyring(error)
+        if let oauth {
+            let choice = choice(for: target)
+            let tokens: any AccessTokenStore
+            switch choice {
+            case .identity(.success(let identity)): tokens = oauth.identityTokens(identity)
+            case .identity(.failure): return
+            case .pat, .oauth: tokens = oauth.tokens
+            }
+            let secret = request.credential ?? (choice == .pat ? nil : request.password)
+            if let secret {
+                do throws(KeyringError) {
+                    // A rejected access token (Bearer, or Basic where git gets tokens) goes
+                    // alone; a Bearer credential never names a PAT, and a workload identity
+                    // has no PATs (nor, often, a keyring).
+                    if try eraseAccessToken(secret, in: tokens, target: target) || request.credential != nil { return }
+                    if case .identity = choice { return }
+                } catch {
+                    throw .keyring(error)
+                }
             }
         }
         do throws(KeyringError) {

@@ -9,40 +9,53 @@ public enum CredentialType: String, Sendable, Equatable {
     case oauth
 }
 
-/// Which credential type an organization uses.
+/// Which credential an organization uses.
 public protocol CredentialTypeSource: Sendable {
-    /// Starts finding the type for `organization` (lower-cased); problems with the settings
-    /// are reported when the answer is read.
-    func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialType
+    /// Starts finding the credential for `organization` (lower-cased); problems with the
+    /// settings are reported when the answer is read.
+    func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialChoice
 }
 
-/// A credential type being found: `git config` may still be running, so a caller can look
-/// in the keyring meanwhile.
-public struct PendingCredentialType {
-    /// False when the type is certainly `pat` and nothing runs.
-    public let mayBeOAuth: Bool
-    private let finish: () -> CredentialType
+/// What git gets for an organization.
+public enum CredentialChoice: Sendable, Equatable {
+    /// A PAT from the keyring.
+    case pat
+    /// An Entra access token from the `login` sign-in, cached in the keyring.
+    case oauth
+    /// An Entra access token of a workload identity, cached in memory (`RuntimeTokenCache`),
+    /// or why the identity settings are unusable.
+    case identity(Result<WorkloadIdentity, IdentitySettingsError>)
+}
 
-    /// A lookup finished by `finish`; `mayBeOAuth` false only when it certainly answers `pat`.
-    public init(mayBeOAuth: Bool, finish: @escaping () -> CredentialType) {
-        self.mayBeOAuth = mayBeOAuth
+/// A credential choice being found: `git config` may still be running, so a caller can
+/// look in the keyring meanwhile.
+public struct PendingCredentialChoice {
+    /// Whether the answer may be `oauth` (an access token in the keyring); false when it
+    /// certainly is not.
+    public let mayUseKeyringToken: Bool
+    private let finish: () -> CredentialChoice
+
+    /// A lookup finished by `finish`.
+    public init(mayUseKeyringToken: Bool, finish: @escaping () -> CredentialChoice) {
+        self.mayUseKeyringToken = mayUseKeyringToken
         self.finish = finish
     }
 
-    /// A type known at once.
-    public static func known(_ type: CredentialType) -> PendingCredentialType {
-        PendingCredentialType(mayBeOAuth: type == .oauth) { type }
+    /// A choice known at once.
+    public static func known(_ choice: CredentialChoice) -> PendingCredentialChoice {
+        PendingCredentialChoice(mayUseKeyringToken: choice == .oauth) { choice }
     }
 
-    /// The type (waits for `git config` if it runs).
-    public func result() -> CredentialType { finish() }
+    /// The choice (waits for `git config` if it runs).
+    public func result() -> CredentialChoice { finish() }
 }
 
-/// `azdo.ORG.credentialType`, else `azdo.credentialType`, else
-/// `GIT_CREDENTIAL_AZDO_CREDENTIAL_TYPE`, else `pat`; from the user's global or system
-/// config only: a repository's config is ignored with a warning, since it could otherwise
-/// hand its server a token for every organization. git runs only when a scan of its
-/// config files finds the name (`GitConfigScan`).
+/// The identity settings (`IdentitySettings`) when any applies to the organization, else
+/// `azdo.ORG.credentialType`, else `GIT_CREDENTIAL_AZDO_CREDENTIAL_TYPE`, else
+/// `azdo.credentialType`, else `pat`; from the user's global or system config only: a
+/// repository's config is ignored with a warning, since it could otherwise hand its server
+/// a token for every organization. git runs only when a scan of its config files finds one
+/// of the names (`GitConfigScan`).
 public struct ConfiguredCredentialTypes: CredentialTypeSource {
     /// The environment variable that sets the default type.
     public static let environmentVariable = "GIT_CREDENTIAL_AZDO_CREDENTIAL_TYPE"
@@ -54,29 +67,44 @@ public struct ConfiguredCredentialTypes: CredentialTypeSource {
         self.scan = scan
     }
 
-    /// Starts `git config` when a config file may set the type; the answer is read later.
-    public func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialType {
+    /// Starts `git config` when a config file may set the credential; the answer is read later.
+    public func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialChoice {
         var environment: [(key: String, value: String)] = []
         if let type = Environment.value(Self.environmentVariable), !type.isEmpty {
             environment.append(("azdo.credentialtype", type))
         }
-        guard scan.mayContain(variable: "credentialtype") else {
-            return .known(CredentialTypeSettings(environment, diagnostics: diagnostics).type(of: organization))
+        guard scan.mayContain(anyOf: ["credentialtype"] + IdentitySettings.variableNames) else {
+            return .known(Self.choice([], environment, organization: organization, diagnostics: diagnostics))
         }
-        let entries = UserGitConfig.startScopedEntries(matching: #"^azdo\.(.+\.)?credentialtype$"#)
-        return PendingCredentialType(mayBeOAuth: true) {
-            var all = environment
+        let entries = UserGitConfig.startScopedEntries(
+            matching: #"^azdo\.(.+\.)?(credentialtype|serviceprincipal[a-z]*|managedidentity|workloadfederation|federatedtokenfile)$"#)
+        return PendingCredentialChoice(mayUseKeyringToken: true) {
+            var all: [(key: String, value: String)] = []
             for entry in entries() {
                 guard UserGitConfig.isUserScope(entry.scope) else {
                     diagnostics.report(
                         "ignoring \(entry.key)=\(DisplayText.quoted(entry.value)) from \(entry.scope) git config: only "
-                            + "global or system config may choose the credential type (git config --global \(entry.key) oauth)")
+                            + "global or system config may choose the credential (git config --global \(entry.key) VALUE)")
                     continue
                 }
                 all.append((entry.key, entry.value))
             }
-            return CredentialTypeSettings(all, diagnostics: diagnostics).type(of: organization)
+            return Self.choice(all, environment, organization: organization, diagnostics: diagnostics)
         }
+    }
+
+    private static func choice(
+        _ entries: [(key: String, value: String)], _ environment: [(key: String, value: String)], organization: String,
+        diagnostics: any DiagnosticSink
+    ) -> CredentialChoice {
+        if let identity = IdentitySettings(entries: entries, environment: { Environment.value($0) })
+            .identity(for: organization)
+        {
+            return .identity(identity)
+        }
+        // The environment's default comes last: it overrides config, as every setting's does.
+        let type = CredentialTypeSettings(entries + environment, diagnostics: diagnostics).type(of: organization)
+        return type == .oauth ? .oauth : .pat
     }
 }
 

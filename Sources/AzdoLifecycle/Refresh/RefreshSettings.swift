@@ -53,9 +53,9 @@ public struct RefreshSettings: Sendable, Equatable {
     /// Reads every `azdo.*` setting in one `git config` run.
     public static func load() -> RefreshSettings {
         var entries = UserGitConfig.userEntries(matching: #"^azdo\."#)
-        // The environment's default comes first, so config overrides it as in the helper.
+        // The environment's default comes last, so it overrides config, as in the helper.
         if let type = Environment.value(ConfiguredCredentialTypes.environmentVariable), !type.isEmpty {
-            entries.insert(("azdo.credentialtype", type), at: 0)
+            entries.append(("azdo.credentialtype", type))
         }
         return parse(entries)
     }
