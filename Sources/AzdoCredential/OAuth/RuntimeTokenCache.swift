@@ -45,9 +45,9 @@ public struct RuntimeTokenCache: AccessTokenStore {
         let descriptor = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return [] }
         var info = stat()
-        let private_ = fstat(descriptor, &info) == 0 && info.st_uid == getuid() && info.st_mode & 0o077 == 0
+        let isPrivate = fstat(descriptor, &info) == 0 && info.st_uid == getuid() && info.st_mode & 0o077 == 0
         close(descriptor)
-        guard private_, let bytes = StateFile.read(file),
+        guard isPrivate, let bytes = StateFile.read(file),
             let token = LifecycleAccessTokenRenewer.parse(
                 String(decoding: bytes, as: UTF8.self), server: server, organization: organization)
         else { return [] }
