@@ -11,10 +11,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: libsecret and glib headers, libcurl (the GnuTLS flavour git itself uses). Tests, demo and benchmark: the three Secret Services
 # Linux desktops run, headless (gnome-keyring; KeePassXC; kwalletd5, with the QCA plugins its
 # encrypted sessions need), dbus (dbus-monitor included), secret-tool, git, python3 for the
-# test scripts, hyperfine and python3-pip (Git Credential Manager) for the benchmark.
+# test scripts, openssl for the tests' certificates, hyperfine and python3-pip (Git Credential
+# Manager) for the benchmark.
 APT_PACKAGES := libsecret-1-dev libglib2.0-dev libcurl4-gnutls-dev pkg-config gnome-keyring keepassxc libkf5wallet-bin \
 	libqca-qt5-2-plugins libsecret-tools dbus git python3 python3-gi gir1.2-glib-2.0 hyperfine \
-	python3-pip groff-base debhelper lintian man-db
+	python3-pip groff-base debhelper lintian man-db openssl
 RELEASE_FLAGS := -c release --static-swift-stdlib
 KEYRING := Tests/Support/keyring-session.sh
 # The tests take 2 to 4 minutes here; past this many seconds they are stopped, naming the
@@ -124,7 +125,7 @@ deb:
 deb-check: deb
 	$(SWIFT) build --product azdo-emulator
 	@# The binaries load gio, libsecret and libcurl with dlopen, which dpkg-shlibdeps cannot see.
-	dpkg-deb -f .build/deb/git-credential-azdo_*_*.deb Depends | grep -q 'libsecret-1-0 (>= 0.18), libglib2.0-0 (>= 2.44), libcurl3-gnutls (>= 7.85) | libcurl4 (>= 7.85)'
+	dpkg-deb -f .build/deb/git-credential-azdo_*_*.deb Depends | grep -q 'libsecret-1-0 (>= 0.18), libglib2.0-0 (>= 2.44), libcurl3-gnutls (>= 7.85) | libcurl4 (>= 7.85), libgnutls30'
 	$(KEYRING) Tests/Support/install-check.sh --deb .build/deb/git-credential-azdo_*_*.deb
 
 # dpkg -i of the package on this machine, the installed binary run, then dpkg -r. It changes

@@ -50,7 +50,7 @@ let package = Package(
         // emulator can serve it without linking the client it checks.
         .target(name: "AzdoHTTP"),
         // The Azure DevOps PAT Lifecycle Management API and Microsoft Entra sign-in.
-        .target(name: "AzdoAPI", dependencies: ["AzdoCredential", "AzdoHTTP", "AzdoSystem"]),
+        .target(name: "AzdoAPI", dependencies: ["AzdoCredential", "AzdoHTTP", "AzdoSystem", "CAzdoTLS"]),
         // A PAT's life: create, list, revoke, import, and the refresher that warns and
         // regenerates (with its journal, daemon loop and notifications).
         .target(
@@ -65,11 +65,14 @@ let package = Package(
         // that never follows redirects or reads proxies itself. It compiles against curl.h
         // (libcurl4-gnutls-dev) and loads libcurl with dlopen on the first transfer.
         .target(name: "CAzdoCurl"),
+        // C: RS256 signatures with a certificate's key through GnuTLS (dlopen on first use),
+        // for service principals' certificate credentials and the emulator's check of them.
+        .target(name: "CAzdoTLS"),
         // The real HTTPS transport over CAzdoCurl, honouring HTTPS_PROXY/NO_PROXY.
         .target(name: "AzdoNetwork", dependencies: ["AzdoHTTP", "AzdoSystem", "CAzdoCurl"]),
         // The Azure DevOps and Entra emulator's logic, independent of any HTTP server and of
         // the client code it checks.
-        .target(name: "AzdoEmulatorCore", dependencies: ["AzdoHTTP"]),
+        .target(name: "AzdoEmulatorCore", dependencies: ["AzdoHTTP", "CAzdoTLS"]),
         // The emulator as a loopback HTTP server, for tests and the demo (not installed).
         .executableTarget(
             name: "azdo-emulator",

@@ -63,17 +63,28 @@ public struct IdentityTokenSource: AccessTokenSource {
         case .managedIdentity(let selector):
             return try await managedIdentity(selector)
         case .servicePrincipal(let tenant, let clientID, let credential):
-            let secret: Secret
             switch credential {
-            case .secretFile(let path): secret = try Self.readPrivateFile(path)
+            case .secretFile(let path):
+                let secret = try Self.readPrivateFile(path, setting: "azdo.servicePrincipalSecretFile")
+                return try await exchange(tenant: tenant, clientID: clientID, secret: secret, assertion: nil, asked: asked)
             case .secretVariable(let name):
                 guard let value = environment[name], !value.isEmpty else {
                     throw .identity(.secretVariableUnset(name: name))
                 }
-                secret = Secret(value)
-            case .certificate(let path): throw .identity(.certificateUnsupported(path: path))
+                return try await exchange(
+                    tenant: tenant, clientID: clientID, secret: Secret(value), assertion: nil, asked: asked)
+            case .certificate(let path):
+                let pem = try Self.readPrivateFile(path, setting: "azdo.servicePrincipalCertificate").value
+                let tokenURL = EntraConfiguration(authority: endpoints.authority, tenant: tenant, clientID: clientID).tokenURL
+                let assertion: Secret
+                do {
+                    assertion = try ClientAssertion.signed(
+                        pem: Array(pem.utf8), clientID: clientID, tokenURL: tokenURL, now: asked, path: path)
+                } catch {
+                    throw .identity(error)
+                }
+                return try await exchange(tenant: tenant, clientID: clientID, secret: nil, assertion: assertion, asked: asked)
             }
-            return try await exchange(tenant: tenant, clientID: clientID, secret: secret, assertion: nil, asked: asked)
         case .federation(let source, let tenant, let clientID):
             let assertion = try await federatedToken(source)
             return try await exchange(tenant: tenant, clientID: clientID, secret: nil, assertion: assertion, asked: asked)
@@ -180,14 +191,15 @@ public struct IdentityTokenSource: AccessTokenSource {
         return Secret(value)
     }
 
-    /// A secret file's first line, if only its owner can read it.
-    static func readPrivateFile(_ path: String) throws(SignInError) -> Secret {
+    /// A secret file's content (a secret, or a PEM with a private key), if only its owner
+    /// can read it.
+    static func readPrivateFile(_ path: String, setting: String) throws(SignInError) -> Secret {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .identity(.secretFileUnreadable(path: path)) }
+        guard stat(path, &info) == 0 else { throw .identity(.secretFileUnreadable(path: path, setting: setting)) }
         guard info.st_mode & 0o077 == 0, info.st_uid == getuid() else {
             throw .identity(.secretFileExposed(path: path, mode: String(info.st_mode & 0o777, radix: 8)))
         }
-        guard let secret = readFile(path) else { throw .identity(.secretFileUnreadable(path: path)) }
+        guard let secret = readFile(path) else { throw .identity(.secretFileUnreadable(path: path, setting: setting)) }
         return secret
     }
 
@@ -227,14 +239,16 @@ private struct NoRetrySleeper: RetrySleeper {
 public enum IdentityError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The identity settings are incomplete.
     case settings(IdentitySettingsError)
-    /// The secret file is missing or unreadable.
-    case secretFileUnreadable(path: String)
+    /// The secret (or certificate) file `setting` names is missing or unreadable.
+    case secretFileUnreadable(path: String, setting: String)
     /// The secret file can be read by others.
     case secretFileExposed(path: String, mode: String)
     /// The variable that should hold the secret is unset.
     case secretVariableUnset(name: String)
-    /// Certificate credentials are not supported by this version.
+    /// Certificate credentials need GnuTLS (`libgnutls30`), which could not be loaded.
     case certificateUnsupported(path: String)
+    /// The certificate file lacks the certificate or its key.
+    case certificateUnusable(path: String, detail: String)
     /// The metadata service did not answer (not on Azure, or blocked).
     case imdsUnreachable(url: String, detail: String)
     /// The metadata service answered without a token.
@@ -250,16 +264,19 @@ public enum IdentityError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .settings(let error): return error.description
-        case .secretFileUnreadable(let path):
-            return "cannot read the service principal's secret file \(DisplayText.quoted(path)); check azdo.servicePrincipalSecretFile"
+        case .secretFileUnreadable(let path, let setting):
+            return "cannot read the service principal's secret file \(DisplayText.quoted(path)); check \(setting)"
         case .secretFileExposed(let path, let mode):
             return "the service principal's secret file \(DisplayText.quoted(path)) can be read by others (mode \(mode)); "
                 + "run `chmod 600 \(path)`"
         case .secretVariableUnset(let name):
             return "the variable \(name) named by azdo.servicePrincipalSecretEnv is not set; pass the secret to the job in it"
         case .certificateUnsupported(let path):
-            return "certificate credentials (azdo.servicePrincipalCertificate \(DisplayText.quoted(path))) are not supported "
-                + "yet; use azdo.servicePrincipalSecretFile or workload federation"
+            return "certificate credentials (azdo.servicePrincipalCertificate \(DisplayText.quoted(path))) need GnuTLS; "
+                + "install libgnutls30"
+        case .certificateUnusable(let path, let detail):
+            return "the certificate file \(DisplayText.quoted(path)) (azdo.servicePrincipalCertificate) is unusable: "
+                + "\(detail); it must hold the certificate and its private key, in PEM"
         case .imdsUnreachable(let url, let detail):
             return "the Azure Instance Metadata Service (\(url)) did not answer (\(detail)); azdo.managedIdentity works only "
                 + "on Azure (a VM, a scale set, App Service), or set GIT_CREDENTIAL_AZDO_IMDS_URL"

@@ -1,11 +1,14 @@
 import AzdoHTTP
+import CAzdoTLS
 import FoundationEssentials
 
 /// Workload identities, as Entra, the Azure Instance Metadata Service and the CI platforms
 /// answer for them:
 ///
 /// - the client-credentials grant at `POST /{tenant}/oauth2/v2.0/token`, with a client
-///   secret or a federated client assertion (an OIDC token this emulator issued for a
+///   secret, a certificate's client assertion (RS256, checked against the registered
+///   certificate: its `x5t#S256` thumbprint, the signature, the audience, issuer, subject and
+///   lifetime), or a federated client assertion (an OIDC token this emulator issued for a
 ///   platform the app registration trusts, with audience `api://AzureADTokenExchange`);
 /// - IMDS at `GET /metadata/identity/oauth2/token?api-version=…&resource=…[&client_id=…|
 ///   &msi_res_id=…]`, which wants `Metadata: true`;
@@ -29,9 +32,11 @@ extension Emulator {
                 return .json(400, #"{"message":"tenant and client are required"}"#)
             }
             let federated = Set((query["federated"] ?? "").split(separator: ",").map(String.init))
+            let certificate = query["certificate"] == "true"
             withState {
                 $0.servicePrincipals[client] = .init(
-                    tenant: tenant, secret: text.isEmpty ? nil : text, federated: federated, organizations: organizations)
+                    tenant: tenant, secret: text.isEmpty || certificate ? nil : text, certificate: certificate ? text : nil,
+                    federated: federated, organizations: organizations)
             }
         case "managed-identity":
             guard let id = query["id"] else { return .json(400, #"{"message":"id is required"}"#) }
@@ -50,7 +55,7 @@ extension Emulator {
     }
 
     /// The client-credentials grant, by secret or federated assertion.
-    func clientCredentials(form: FormBody, tenant: String) -> HTTPResponse {
+    func clientCredentials(form: FormBody, tenant: String, origin: String) -> HTTPResponse {
         let client = form["client_id"] ?? ""
         guard let principal = withState({ $0.servicePrincipals[client] }), principal.tenant == tenant else {
             return Self.oauthError(
@@ -69,7 +74,14 @@ extension Emulator {
                 guard let token = state.oidcTokens[assertion], token.expiresAt > time else { return nil }
                 return token.platform
             }
-            guard let issuer, principal.federated.contains(issuer) else {
+            if let certificate = principal.certificate, issuer == nil {
+                if let refusal = Self.checkCertificateAssertion(
+                    assertion, certificate: certificate, client: client, audience: "\(origin)/\(tenant)/oauth2/v2.0/token",
+                    now: time)
+                {
+                    return Self.oauthError("invalid_client", refusal)
+                }
+            } else if issuer == nil || !principal.federated.contains(issuer ?? "") {
                 return Self.oauthError(
                     "invalid_client", "AADSTS70021: No matching federated identity record found for presented assertion.")
             }
@@ -120,6 +132,50 @@ extension Emulator {
             return .json(401, #"{"message":"TF400813: The user is not authorized to access this resource."}"#)
         }
         return .json(200, Self.object(["oidcToken": .string(issueOIDCToken(platform: "azure-pipelines", audience: Self.exchangeAudience))]))
+    }
+
+    /// Why a certificate's client assertion is refused, as Entra words it; nil when it holds.
+    static func checkCertificateAssertion(
+        _ assertion: String, certificate: String, client: String, audience: String, now: Int64
+    ) -> String? {
+        let parts = assertion.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        struct Header: Decodable {
+            var alg: String
+            var thumbprint: String?
+            enum CodingKeys: String, CodingKey {
+                case alg
+                case thumbprint = "x5t#S256"
+            }
+        }
+        struct Claims: Decodable {
+            var aud: String
+            var iss: String
+            var sub: String
+            var exp: Int64
+            var nbf: Int64?
+        }
+        guard parts.count == 3, let headerBytes = Self.base64URLDecoded(parts[0]),
+            let header = try? JSONDecoder().decode(Header.self, from: headerBytes),
+            let claimBytes = Self.base64URLDecoded(parts[1]),
+            let claims = try? JSONDecoder().decode(Claims.self, from: claimBytes),
+            let signature = Self.base64URLDecoded(parts[2])
+        else { return "AADSTS50027: JWT token is invalid or malformed." }
+        let pem = Array(certificate.utf8)
+        var digest = [UInt8](repeating: 0, count: 32)
+        guard header.alg == "RS256", CAzdoTLS_certificate_sha256(pem, pem.count, &digest) == CAZDO_TLS_OK,
+            header.thumbprint == Self.base64URL(Data(digest))
+        else { return "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application." }
+        let signed = Array((parts[0] + "." + parts[1]).utf8)
+        let signatureBytes = [UInt8](signature)
+        guard CAzdoTLS_verify_rs256(pem, pem.count, signed, signed.count, signatureBytes, signatureBytes.count) == CAZDO_TLS_OK
+        else { return "AADSTS700027: Client assertion failed signature validation." }
+        guard claims.aud == audience, claims.iss == client, claims.sub == client else {
+            return "AADSTS700016: The client assertion's audience, issuer or subject does not name this application and token endpoint."
+        }
+        guard claims.exp > now, (claims.nbf ?? now) <= now + 300 else {
+            return "AADSTS700024: Client assertion is not within its valid time range."
+        }
+        return nil
     }
 
     private func platform(of request: HTTPRequest, scheme: String) -> String? {

@@ -178,7 +178,9 @@ public final class Emulator: HTTPTransport {
             return deviceCode(form: FormBody(request.body))
         case ("POST", 4) where segments[1] == "oauth2" && segments[3] == "token":
             let form = FormBody(request.body)
-            if form["grant_type"] == "client_credentials" { return clientCredentials(form: form, tenant: segments[0]) }
+            if form["grant_type"] == "client_credentials" {
+                return clientCredentials(form: form, tenant: segments[0], origin: target.origin)
+            }
             return token(form: form)
         case ("GET", 4) where segments == ["metadata", "identity", "oauth2", "token"]:
             return metadataService(request, query: target.query)
@@ -507,8 +509,16 @@ public final class Emulator: HTTPTransport {
         ]))
     }
 
-    static func base64URL(_ text: String) -> String {
-        String(Data(text.utf8).base64EncodedString().compactMap { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 == "=" ? nil : $0 })
+    static func base64URL(_ text: String) -> String { base64URL(Data(text.utf8)) }
+
+    static func base64URL(_ data: Data) -> String {
+        String(data.base64EncodedString().compactMap { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 == "=" ? nil : $0 })
+    }
+
+    static func base64URLDecoded(_ text: String) -> Data? {
+        var base64 = String(text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
+        while base64.count % 4 != 0 { base64.append("=") }
+        return Data(base64Encoded: base64)
     }
 
     static func oauthError(_ code: String, _ description: String? = nil) -> HTTPResponse {

@@ -61,6 +61,8 @@ struct EmulatorState {
     struct ServicePrincipal {
         var tenant: String
         var secret: String?
+        /// The certificate (PEM) whose key signs its client assertions, if it has one.
+        var certificate: String?
         /// The CI platforms whose OIDC tokens it accepts as assertions (federated credentials).
         var federated: Set<String>
         var organizations: Set<String>

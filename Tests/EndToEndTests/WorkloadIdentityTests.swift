@@ -78,6 +78,62 @@ struct WorkloadIdentityTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
+    /// A new self-signed certificate and its key, made by openssl: (certificate, key) in PEM.
+    func certificate(_ world: EmulatorWorld, _ name: String) throws -> (certificate: String, key: String) {
+        let directory = world.sandbox.home.appendingPathComponent("cert-\(name)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let made = try ProcessRunner.run(
+            command: "openssl",
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-subj", "/CN=\(name)",
+             "-days", "2"],
+            directory: directory)
+        #expect(made.status == 0, "\(made.standardError)")
+        let certificate = try String(contentsOf: directory.appendingPathComponent("cert.pem"), encoding: .utf8)
+        let key = try String(contentsOf: directory.appendingPathComponent("key.pem"), encoding: .utf8)
+        try FileManager.default.removeItem(at: directory)
+        return (certificate, key)
+    }
+
+    /// Writes `text` to a file only its owner can read; its path.
+    func privateFile(_ world: EmulatorWorld, _ name: String, _ text: String) throws -> String {
+        let file = world.sandbox.home.appendingPathComponent(name)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        return file.path
+    }
+
+    @Test("a service principal with a certificate signs an RS256 client assertion that the emulator verifies")
+    func servicePrincipalCertificate() async throws {
+        let organization = uniqueOrganization("spcert")
+        let repository = "\(organization)/p/_git/r"
+        let world = try world(repository)
+        let registered = try certificate(world, "registered")
+        try await world.control(
+            "service-principal?tenant=\(tenant)&client=sp-cert&orgs=\(organization)&certificate=true", body: registered.certificate)
+        try config(world, [
+            ("azdo.servicePrincipal", "\(tenant)/sp-cert"),
+            ("azdo.servicePrincipalCertificate", try privateFile(world, "sp.pem", registered.key + registered.certificate)),
+        ])
+        try await cloneAndPush(world, repository)
+        #expect(try await grants(world, "client_credentials") == 1)
+
+        // Another key, or a PEM without one: one line each, no token.
+        let input = "protocol=http\nhost=\(world.server.host)\npath=\(repository)\n\n"
+        let other = try certificate(world, "other")
+        for (pem, expected) in [
+            (other.key + other.certificate, "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered"),
+            (registered.certificate, "is unusable: it holds no private key; it must hold the certificate and its private key, in PEM"),
+        ] {
+            try config(world, [("azdo.servicePrincipalCertificate", try privateFile(world, "sp.pem", pem))])
+            let cache = URL(fileURLWithPath: try #require(world.environment["XDG_RUNTIME_DIR"]))
+                .appendingPathComponent("git-credential-azdo/token-sp-\(tenant)-sp-cert")
+            try? FileManager.default.removeItem(at: cache)
+            let get = try world.cli(["get"], input: input)
+            #expect(get.standardOutput.isEmpty)
+            #expect(get.errorLines.count == 1 && get.standardError.contains(expected), "\(get.standardError)")
+        }
+    }
+
     @Test("a service principal's secret from the variable azdo.servicePrincipalSecretEnv names")
     func servicePrincipalSecretVariable() async throws {
         let organization = uniqueOrganization("spenv")
