@@ -11,7 +11,8 @@
 # pass-through `get` for a non-Azure host beside a C program that does nothing, and the
 # ratios azdo/libsecret and azdo/GCM. On gnome-keyring also `get` for an organization whose
 # credential type is `oauth`, against the emulator: with its Entra access token cached, and
-# renewing it every time (the emulator's tokens then live 300 s, inside the helper's margin). On KeePassXC and KWallet only the lookups are timed,
+# renewing it every time (the emulator's tokens then live 300 s, inside the helper's margin);
+# and for a service principal (no keyring): token cached, first get, and 200 gets in a row. On KeePassXC and KWallet only the lookups are timed,
 # beside git's C helper: GCM is timed on gnome-keyring only, and git's C helper stores with
 # replace, which KeePassXC 2.7.4 answers with a prompt that never completes once another
 # client made the item. Runs itself inside Tests/Support/keyring-session.sh.
@@ -108,7 +109,7 @@ lookups+=(
 # helper uses: a failed run is timed like the others there, and counted below.
 ignore=()
 [ "$service" = kwallet ] && ignore=(-i)
-rm -f "$work"/lookups-*.json "$work/oauth-renewing.json"
+rm -f "$work"/lookups-*.json "$work/oauth-renewing.json" "$work/sp-cached.json" "$work/sp-first.json"
 for round in 1 2 3 4 5; do
   hyperfine -S sh -w 5 -r $(((runs + 4) / 5)) "${ignore[@]}" --export-json "$work/lookups-$round.json" --style none \
     "${lookups[@]}" >/dev/null
@@ -138,6 +139,28 @@ if [ "$service" = gnome-keyring ]; then
   hyperfine -S sh -w 3 -r 50 --export-json "$work/oauth-renewing.json" --style none \
     -n "azdo get (oauth, renewing the token)" "$oauth_get" >/dev/null
   echo "azdo get (oauth, renewing the token): $(($(redeemed) - before)) refresh-token redemptions in 53 runs"
+
+  # A service principal, as on a CI runner: its secret in a 0600 file, its token cached in
+  # a private runtime directory, no keyring involved.
+  python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b"bench-sp-secret", method="POST"))' \
+    "$base/_emulator/service-principal?tenant=bench&client=bench-sp&orgs=benchorg"
+  printf 'bench-sp-secret\n' > "$work/sp-secret"; chmod 600 "$work/sp-secret"
+  mkdir -p "$work/runtime"; chmod 700 "$work/runtime"
+  printf '[include]\n\tpath = %s/.gitconfig\n[azdo]\n\textraHost = %s\n\tauthority = %s\n\tservicePrincipal = bench/bench-sp\n\tservicePrincipalSecretFile = %s\n' \
+    "$HOME" "$base" "$base" "$work/sp-secret" > "$work/sp.gitconfig"
+  emulator_post "entra?token-lifetime=3600"
+  sp_get="XDG_RUNTIME_DIR=$work/runtime GIT_CONFIG_GLOBAL=$work/sp.gitconfig $azdo get < $work/oauth.in"
+  sh -c "$sp_get" | grep -q '^password=' || { echo "bench: the service principal's get returned no token" >&2; exit 1; }
+  granted() { python3 -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1]))["grants"].get("client_credentials", 0))' "$base/_emulator/entra"; }
+  hyperfine -S sh -w 3 -r 100 --export-json "$work/sp-cached.json" --style none \
+    -n "azdo get (service principal, token cached)" "$sp_get" >/dev/null
+  hyperfine -S sh -w 3 -r 30 --export-json "$work/sp-first.json" --style none \
+    --prepare "rm -f $work/runtime/git-credential-azdo/token-*" \
+    -n "azdo get (service principal, first: fetches the token)" "$sp_get" >/dev/null
+  rm -f "$work"/runtime/git-credential-azdo/token-*
+  before=$(granted)
+  for _ in $(seq 200); do sh -c "$sp_get" > /dev/null; done
+  echo "200 gets by a service principal in a row fetched $(($(granted) - before)) token(s)"
 fi
 # How many of 200 cached lookups by each helper did not return the PAT (stored again
 # first: the erase runs above left none).
@@ -154,7 +177,7 @@ import glob, json, os, sys
 work = sys.argv[1]
 results = {}
 paths = (sorted(glob.glob(f"{work}/lookups-*.json")) + [f"{work}/stores.json"] + sorted(glob.glob(f"{work}/erase-*.json"))
-         + [f"{work}/oauth-renewing.json"])
+         + [f"{work}/oauth-renewing.json", f"{work}/sp-cached.json", f"{work}/sp-first.json"])
 for path in filter(os.path.exists, paths):
     for r in json.load(open(path))["results"]:
         results.setdefault(r["command"], []).extend(r["times"])
