@@ -63,6 +63,53 @@ public struct GitConfigScan: Sendable {
         return false
     }
 
+    /// A description of everything `git config` would read here: each file's path, device,
+    /// inode, size and modification time (with nanoseconds), following every include, and
+    /// the variables that choose the files. Equal fingerprints mean git would print the same
+    /// entries, so a caller may keep git's answer under it. Nil whenever that cannot be
+    /// promised: config passed in the environment, a conditional include (`includeIf`, which
+    /// depends on the repository or branch), an include the scan cannot resolve, or a file it
+    /// cannot read.
+    public func fingerprint() -> String? {
+        if environment("GIT_CONFIG") != nil || environment("GIT_CONFIG_PARAMETERS") != nil { return nil }
+        guard commandEntryNames()?.isEmpty == true, let files = startingFiles() else { return nil }
+        var parts = ["HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "GIT_DIR"]
+            .map { "\($0)=\(environment($0) ?? "-")" }
+        var visited: Set<String> = []
+        for file in files {
+            guard describe(file, depth: 0, visited: &visited, into: &parts) else { return nil }
+        }
+        // One line, so it can head the file that keeps git's answer.
+        return parts.joined(separator: "\u{1F}")
+    }
+
+    /// Appends `path`'s description and its includes'; false when the fingerprint cannot hold.
+    private func describe(_ path: String, depth: Int, visited: inout Set<String>, into parts: inout [String]) -> Bool {
+        guard depth <= Self.maximumIncludeDepth else { return false }
+        var information = stat()
+        guard stat(path, &information) == 0 else {
+            guard errno == ENOENT || errno == ENOTDIR else { return false }
+            parts.append("\(path) missing")
+            return true
+        }
+        guard information.st_mode & S_IFMT != S_IFDIR, let canonical = Self.canonical(path) else { return false }
+        guard visited.insert(canonical).inserted else { return true }
+        parts.append(
+            "\(path) \(information.st_dev) \(information.st_ino) \(information.st_size) "
+                + "\(information.st_mtim.tv_sec).\(information.st_mtim.tv_nsec)")
+        guard let bytes = StateFile.read(path), bytes.count < Self.maximumFileSize,
+            !Self.contains(bytes, Array("includeif".utf8))
+        else { return false }
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            guard let target = Self.includedPath(in: Array(line)) else { continue }
+            guard let resolved = resolve(target, relativeTo: directory),
+                describe(resolved, depth: depth + 1, visited: &visited, into: &parts)
+            else { return false }
+        }
+        return true
+    }
+
     /// `GIT_CONFIG_KEY_n` and `GIT_CONFIG_VALUE_n` for every `n` below `GIT_CONFIG_COUNT`;
     /// nil (unsure) for more than 1,000 of them.
     private func commandEntryNames() -> [String]? {

@@ -30,11 +30,17 @@ public enum UserGitConfig {
     public static func startScopedEntries(matching pattern: String)
         -> () -> [(scope: String, key: String, value: String)]
     {
-        let pending = ChildProcess.startOutput(of: ["git", "config", "--show-scope", "--get-regexp", pattern])
+        let pending = ChildProcess.startOutput(of: arguments(matching: pattern))
         return { parse(pending.wait() ?? "") }
     }
 
-    private static func parse(_ output: String) -> [(scope: String, key: String, value: String)] {
+    /// The `git config` command `scopedEntries(matching:)` runs.
+    public static func arguments(matching pattern: String) -> [String] {
+        ["git", "config", "--show-scope", "--get-regexp", pattern]
+    }
+
+    /// The entries in `git config --show-scope --get-regexp`'s output.
+    public static func parse(_ output: String) -> [(scope: String, key: String, value: String)] {
         output.split(separator: "\n").compactMap { line in
             guard let tab = line.firstIndex(of: "\t") else { return nil }
             let scope = String(line[..<tab])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AzdoAPI
 import AzdoCredential
+import AzdoHTTP
 import AzdoKeyring
 import AzdoLifecycle
 import AzdoNetwork
@@ -17,6 +18,7 @@ extension LifecycleCommand {
 
         @Option(help: "The git server the token is for.") var server: String
         @Option(help: "The Azure DevOps organization.") var org: Organization
+        @OptionGroup var trace: TraceOptions
 
         func run() async throws {
             let identity = IdentitySettings(
@@ -67,7 +69,8 @@ extension LifecycleCommand {
             defer { withExtendedLifetime(lock) {} }
             let settings = LifecycleSettings.load(diagnostics: StandardErrorSink())
             let environment = Environment.all()
-            let network = CurlTransport(environment: environment, timeoutSeconds: settings.httpTimeoutSeconds)
+            let curl = CurlTransport(environment: environment, timeoutSeconds: settings.httpTimeoutSeconds)
+            let network: any HTTPTransport = trace.verbose ? TracingTransport(wrapping: curl, sink: StandardErrorSink()) : curl
             let source = IdentityTokenSource(
                 identity: identity,
                 endpoints: .init(

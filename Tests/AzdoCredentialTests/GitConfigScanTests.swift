@@ -33,6 +33,14 @@ private struct ConfigWorld {
         ).mayContain(variable: "extrahost")
     }
 
+    /// The fingerprint of what git would read from `directory`.
+    func fingerprint(from directory: String = "repo/src/deep") -> String? {
+        let environment = environment
+        return GitConfigScan(
+            environment: { environment[$0] }, workingDirectory: path(directory), systemFile: path("etc/gitconfig")
+        ).fingerprint()
+    }
+
     /// What git itself answers for `azdo.extraHost` from `directory`, with the same files
     /// (git's compiled-in system file is swapped for ours with GIT_CONFIG_SYSTEM).
     func gitValues(from directory: String = "repo/src/deep") throws -> [String] {
@@ -142,5 +150,25 @@ struct GitConfigScanTests {
         world.environment["GIT_DIR"] = nil
         world.environment["GIT_CONFIG_COUNT"] = "1001"
         #expect(world.scan())
+    }
+
+    @Test("the fingerprint changes with any file git reads, an include's too, and the repository; none with includeIf")
+    func fingerprint() throws {
+        var world = try ConfigWorld()
+        try world.write("home/.gitconfig", "[include]\n\tpath = extra.gitconfig\n")
+        try world.write("home/extra.gitconfig", "[azdo]\n\tcredentialType = oauth\n")
+        let first = try #require(world.fingerprint())
+        #expect(world.fingerprint() == first)
+        try world.write("home/extra.gitconfig", "[azdo]\n\tcredentialType = pat\n")
+        let second = try #require(world.fingerprint())
+        #expect(second != first, "an included file changed")
+        #expect(world.fingerprint(from: "etc") != second, "outside the repository, its config is not read")
+        try world.write("repo/.git/config", "[core]\n\tbare = false\n")
+        #expect(world.fingerprint() != second, "the repository's config changed")
+        try world.write("home/.gitconfig", "[includeIf \"gitdir:~/work/\"]\n\tpath = extra.gitconfig\n")
+        #expect(world.fingerprint() == nil)
+        try world.write("home/.gitconfig", "")
+        world.environment["GIT_CONFIG_PARAMETERS"] = "'azdo.credentialtype'='oauth'"
+        #expect(world.fingerprint() == nil)
     }
 }

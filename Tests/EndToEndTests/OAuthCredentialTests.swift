@@ -171,6 +171,18 @@ struct OAuthCredentialTests {
         #expect(answer.errorLines.first?.contains("not signed in to Microsoft Entra") == true)
     }
 
+    @Test("switching the organization back to pat takes effect at the next get (git's answer is kept per config state)")
+    func switchBack() async throws {
+        let organization = uniqueOrganization("switch")
+        let repository = "\(organization)/p/_git/r"
+        let world = try await world(repository)
+        for _ in 1...2 { #expect(try get(world, repository).standardOutput.contains("password=eyJ")) }
+        #expect(try world.sandbox.git(["config", "--global", "azdo.credentialType", "pat"]).status == 0)
+        let after = try get(world, repository)
+        #expect(after.standardOutput.isEmpty, "no PAT is stored, and the token is not handed out any more")
+        #expect(after.standardError.isEmpty)
+    }
+
     @Test("a repository's own config cannot choose oauth; azdo.ORG.credentialType pat overrides the global oauth")
     func scopes() async throws {
         let organization = uniqueOrganization("scoped")

@@ -76,6 +76,14 @@ struct WorkloadIdentityTests {
             .appendingPathComponent("git-credential-azdo/token-sp-\(tenant)-sp-client")
         let attributes = try FileManager.default.attributesOfItem(atPath: cache.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        // --verbose traces the grant with the secret and the token redacted.
+        try FileManager.default.removeItem(at: cache)
+        let traced = try world.cli(["access-token", "--server", world.server.baseURL, "--org", organization, "--verbose"])
+        #expect(traced.status == 0, "\(traced.standardError)")
+        #expect(traced.standardError.contains("client_secret=[redacted]"), "\(traced.standardError)")
+        #expect(!traced.standardError.contains("sp-secret-1"))
+        #expect(!traced.standardError.contains("eyJ"))
     }
 
     /// A new self-signed certificate and its key, made by openssl: (certificate, key) in PEM.

@@ -248,9 +248,24 @@ if keyring:
     roots.append(keyring)
 if home:
     roots += [f"{home}/.local/state/git-credential-azdo", f"{home}/.config/git-credential-azdo"]
+# The one place a token may rest on purpose: a CI identity's token cache, a 0600 file in a
+# 0700 git-credential-azdo directory of a (test's) $XDG_RUNTIME_DIR. It is counted, not
+# scanned; anything else in such a directory, or looser modes, is scanned as usual.
+def sanctioned_cache(folder, name):
+    import stat
+    if not name.startswith("token-") or os.path.basename(folder) != "git-credential-azdo":
+        return False
+    return (stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+            and stat.S_IMODE(os.stat(os.path.join(folder, name)).st_mode) == 0o600)
+
+caches = 0
 for root in roots:
     for folder, _, names in os.walk(root):
-        places += [(os.path.join(folder, name), os.path.join(folder, name)) for name in names]
+        for name in names:
+            if sanctioned_cache(folder, name):
+                caches += 1
+            else:
+                places.append((os.path.join(folder, name), os.path.join(folder, name)))
 hits = hits_in(secrets, places)
 size = sum(os.path.getsize(path) for _, path in places if os.path.isfile(path))
 
@@ -267,7 +282,8 @@ marked = any(label.startswith("environment ") and b"AZDO_EMULATOR_ISSUED_LOG=" i
 
 print(f"leak-watch: {len(secrets)} secrets issued by the emulators; looked in the argv and environment of "
       f"{samples} programs sampled from /proc every 20 ms ({environments} distinct environments; the sampler "
-      f"used {cpu} s of CPU), the test output and {len(places) - 1} files ({size / 1e6:.1f} MB in all): "
+      f"used {cpu} s of CPU), the test output and {len(places) - 1} files ({size / 1e6:.1f} MB in all; "
+      f"{caches} CI token cache file(s), 0600 in 0700 directories, not scanned): "
       f"{len(hits)} hits")
 for label, number in hits:
     # A label holds a path or a program's name: never one that holds a secret itself.

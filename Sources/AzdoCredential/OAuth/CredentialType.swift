@@ -55,7 +55,8 @@ public struct PendingCredentialChoice {
 /// `azdo.credentialType`, else `pat`; from the user's global or system config only: a
 /// repository's config is ignored with a warning, since it could otherwise hand its server
 /// a token for every organization. git runs only when a scan of its config files finds one
-/// of the names (`GitConfigScan`).
+/// of the names (`GitConfigScan`), and then only once for the same files
+/// (`ConfigAnswerCache`).
 public struct ConfiguredCredentialTypes: CredentialTypeSource {
     /// The environment variable that sets the default type.
     public static let environmentVariable = "GIT_CREDENTIAL_AZDO_CREDENTIAL_TYPE"
@@ -76,21 +77,38 @@ public struct ConfiguredCredentialTypes: CredentialTypeSource {
         guard scan.mayContain(anyOf: ["credentialtype"] + IdentitySettings.variableNames) else {
             return .known(Self.choice([], environment, organization: organization, diagnostics: diagnostics))
         }
-        let entries = UserGitConfig.startScopedEntries(
+        let arguments = UserGitConfig.arguments(
             matching: #"^azdo\.(.+\.)?(credentialtype|serviceprincipal[a-z]*|managedidentity|workloadfederation|federatedtokenfile)$"#)
-        return PendingCredentialChoice(mayUseKeyringToken: true) {
-            var all: [(key: String, value: String)] = []
-            for entry in entries() {
-                guard UserGitConfig.isUserScope(entry.scope) else {
-                    diagnostics.report(
-                        "ignoring \(entry.key)=\(DisplayText.quoted(entry.value)) from \(entry.scope) git config: only "
-                            + "global or system config may choose the credential (git config --global \(entry.key) VALUE)")
-                    continue
-                }
-                all.append((entry.key, entry.value))
-            }
-            return Self.choice(all, environment, organization: organization, diagnostics: diagnostics)
+        let cache = ConfigAnswerCache(directory: RuntimeTokenCache.directory())
+        let fingerprint = scan.fingerprint()
+        if let kept = fingerprint.flatMap(cache.answer(for:)) {
+            let choice = Self.choice(kept, environment, organization: organization, diagnostics: diagnostics)
+            return PendingCredentialChoice(mayUseKeyringToken: choice == .oauth) { choice }
         }
+        let pending = ChildProcess.startOutput(of: arguments)
+        return PendingCredentialChoice(mayUseKeyringToken: true) {
+            let output = pending.wait() ?? ""
+            if let fingerprint { cache.store(output, for: fingerprint) }
+            return Self.choice(output, environment, organization: organization, diagnostics: diagnostics)
+        }
+    }
+
+    /// The choice `git config`'s `output` and the `environment` entries make.
+    private static func choice(
+        _ output: String, _ environment: [(key: String, value: String)], organization: String,
+        diagnostics: any DiagnosticSink
+    ) -> CredentialChoice {
+        var all: [(key: String, value: String)] = []
+        for entry in UserGitConfig.parse(output) {
+            guard UserGitConfig.isUserScope(entry.scope) else {
+                diagnostics.report(
+                    "ignoring \(entry.key)=\(DisplayText.quoted(entry.value)) from \(entry.scope) git config: only "
+                        + "global or system config may choose the credential (git config --global \(entry.key) VALUE)")
+                continue
+            }
+            all.append((entry.key, entry.value))
+        }
+        return choice(all, environment, organization: organization, diagnostics: diagnostics)
     }
 
     private static func choice(
