@@ -3,10 +3,17 @@
 public enum UserGitConfig {
     /// Every `(scope, value)` of `key`, in git's order; empty when unset or git is missing.
     public static func scopedValues(_ key: String) -> [(scope: String, value: String)] {
-        guard let output = ChildProcess.output(of: ["git", "config", "--show-scope", "--get-all", key]) else {
-            return []
-        }
-        return output.split(separator: "\n").compactMap { line in
+        parseValues(ChildProcess.output(of: valueArguments(key)) ?? "")
+    }
+
+    /// The `git config` command `scopedValues(_:)` runs.
+    public static func valueArguments(_ key: String) -> [String] {
+        ["git", "config", "--show-scope", "--get-all", key]
+    }
+
+    /// The `(scope, value)` pairs in `git config --show-scope --get-all`'s output.
+    public static func parseValues(_ output: String) -> [(scope: String, value: String)] {
+        output.split(separator: "\n").compactMap { line in
             guard let tab = line.firstIndex(of: "\t") else { return nil }
             return (String(line[..<tab]), String(line[tab...].dropFirst()))
         }

@@ -79,17 +79,14 @@ public struct ConfiguredCredentialTypes: CredentialTypeSource {
         }
         let arguments = UserGitConfig.arguments(
             matching: #"^azdo\.(.+\.)?(credentialtype|serviceprincipal[a-z]*|managedidentity|workloadfederation|federatedtokenfile)$"#)
-        let cache = ConfigAnswerCache(directory: RuntimeTokenCache.directory())
-        let fingerprint = scan.fingerprint()
-        if let kept = fingerprint.flatMap(cache.answer(for:)) {
+        let cache = ConfigAnswerCache(fingerprint: scan.fingerprint())
+        if let kept = cache.kept(arguments) {
             let choice = Self.choice(kept, environment, organization: organization, diagnostics: diagnostics)
             return PendingCredentialChoice(mayUseKeyringToken: choice == .oauth) { choice }
         }
-        let pending = ChildProcess.startOutput(of: arguments)
+        let output = cache.start(arguments)
         return PendingCredentialChoice(mayUseKeyringToken: true) {
-            let output = pending.wait() ?? ""
-            if let fingerprint { cache.store(output, for: fingerprint) }
-            return Self.choice(output, environment, organization: organization, diagnostics: diagnostics)
+            Self.choice(output(), environment, organization: organization, diagnostics: diagnostics)
         }
     }
 

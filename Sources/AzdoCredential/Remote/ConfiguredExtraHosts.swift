@@ -11,7 +11,8 @@ import Glibc
 /// own config (or `-c`) are ignored with a warning, so a cloned repository can never make
 /// the helper send a token to a host of its choosing. git is run only when a scan of its
 /// config files finds the variable's name (`GitConfigScan`): a `get` for a host that is
-/// not Azure DevOps then costs no child process.
+/// not Azure DevOps then costs no child process, and git's answer is kept while the config
+/// files stay the same (`ConfigAnswerCache`).
 public struct ConfiguredExtraHosts: ExtraHostSource {
     /// The environment variable read for extra hosts.
     public static let environmentVariable = "GIT_CREDENTIAL_AZDO_EXTRA_HOSTS"
@@ -31,7 +32,11 @@ public struct ConfiguredExtraHosts: ExtraHostSource {
         if let value = Environment.value(Self.environmentVariable) {
             entries += value.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
         }
-        let configured = scan.mayContain(variable: "extrahost") ? UserGitConfig.scopedValues(Self.configKey) : []
+        // git runs once per config state: its answer is kept while the files stay the same.
+        let configured = scan.mayContain(variable: "extrahost")
+            ? UserGitConfig.parseValues(
+                ConfigAnswerCache(fingerprint: scan.fingerprint()).output(of: UserGitConfig.valueArguments(Self.configKey)))
+            : []
         for (scope, value) in configured {
             if UserGitConfig.isUserScope(scope) {
                 entries.append(value)
