@@ -47,12 +47,6 @@ struct WorkloadIdentityTests {
         #expect(log.contains { $0.accepted && $0.entra }, sourceLocation: sourceLocation)
     }
 
-    func grants(_ world: EmulatorWorld, _ grant: String) async throws -> Int {
-        struct Answer: Decodable { var grants: [String: Int] }
-        let body = try await world.control("entra", method: "GET").body
-        return try JSONDecoder().decode(Answer.self, from: body).grants[grant] ?? 0
-    }
-
     func secretFile(_ world: EmulatorWorld, _ secret: String, mode: Int = 0o600) throws -> String {
         let file = world.sandbox.home.appendingPathComponent("sp-secret")
         try (secret + "\n").write(to: file, atomically: true, encoding: .utf8)
@@ -71,7 +65,7 @@ struct WorkloadIdentityTests {
             ("azdo.servicePrincipalSecretFile", try secretFile(world, "sp-secret-1")),
         ])
         try await cloneAndPush(world, repository)
-        #expect(try await grants(world, "client_credentials") == 1, "clone and push share one token")
+        #expect(try await world.grants("client_credentials") == 1, "clone and push share one token")
         let cache = URL(fileURLWithPath: try #require(world.environment["XDG_RUNTIME_DIR"]))
             .appendingPathComponent("git-credential-azdo/token-sp-\(tenant)-sp-client")
         let attributes = try FileManager.default.attributesOfItem(atPath: cache.path)
@@ -123,7 +117,7 @@ struct WorkloadIdentityTests {
             ("azdo.servicePrincipalCertificate", try privateFile(world, "sp.pem", registered.key + registered.certificate)),
         ])
         try await cloneAndPush(world, repository)
-        #expect(try await grants(world, "client_credentials") == 1)
+        #expect(try await world.grants("client_credentials") == 1)
 
         // Another key, or a PEM without one: one line each, no token.
         let input = "protocol=http\nhost=\(world.server.host)\npath=\(repository)\n\n"
@@ -166,7 +160,7 @@ struct WorkloadIdentityTests {
         world.environment["GIT_CREDENTIAL_AZDO_MANAGED_IDENTITY"] = "mi-client"
         let fetch = try git(world, ["fetch", "-q"], in: world.sandbox.home.appendingPathComponent("work"))
         #expect(fetch.status == 0, "\(fetch.standardError)")
-        #expect(try await grants(world, "managed_identity") == 2)
+        #expect(try await world.grants("managed_identity") == 2)
     }
 
     @Test("GitHub Actions federation: the job's OIDC token is exchanged for an Entra token")
@@ -227,7 +221,7 @@ struct WorkloadIdentityTests {
         let results = try world.parallelLoad(fills: 64, repository: repository, seconds: 0, minimumRounds: 1)
         #expect(results.count == 64)
         #expect(results.allSatisfy { $0.text.contains("password=eyJ") && !$0.text.contains("FAILED") })
-        #expect(try await grants(world, "client_credentials") == 1)
+        #expect(try await world.grants("client_credentials") == 1)
     }
 
     struct Failure: Sendable, CustomTestStringConvertible {
@@ -279,6 +273,6 @@ struct WorkloadIdentityTests {
         #expect(get.standardOutput.isEmpty)
         #expect(get.errorLines.count == 1, "\(get.standardError)")
         #expect(get.standardError.contains(failure.expected), "\(get.standardError)")
-        #expect(try await grants(world, "client_credentials") == 0)
+        #expect(try await world.grants("client_credentials") == 0)
     }
 }

@@ -114,12 +114,16 @@ struct EmulatorWorld {
         return response
     }
 
-    /// How many times the emulator redeemed a refresh token (`_emulator/entra`).
-    func refreshTokenRedemptions() async throws -> Int {
+    /// How many times the emulator granted `grant` (`refresh_token`, `client_credentials`,
+    /// `managed_identity`; `_emulator/entra`).
+    func grants(_ grant: String) async throws -> Int {
         struct Answer: Decodable { var grants: [String: Int] }
         let body = try await control("entra", method: "GET").body
-        return try JSONDecoder().decode(Answer.self, from: body).grants["refresh_token"] ?? 0
+        return try JSONDecoder().decode(Answer.self, from: body).grants[grant] ?? 0
     }
+
+    /// How many times the emulator redeemed a refresh token.
+    func refreshTokenRedemptions() async throws -> Int { try await grants("refresh_token") }
 
     /// Runs `login` (with `arguments`), approves the code it prints as the user would in a
     /// browser, and returns everything it wrote on stderr.
