@@ -17,19 +17,24 @@ static void wipe(void *data, size_t length) {
     }
 }
 
+// Frees what one item owns (not the item itself), wiping its secret.
+static void CAzdoSecret_items_free_one(CAzdoSecretItem *item) {
+    wipe(item->secret, item->secret_length);
+    free(item->secret);
+    for (size_t j = 0; j < item->attribute_count; j++) {
+        free((void *)item->attributes[j].name);
+        free((void *)item->attributes[j].value);
+    }
+    free(item->attributes);
+    free(item->path);
+}
+
 void CAzdoSecret_items_free(CAzdoSecretItem *items, size_t count) {
     if (items == NULL) {
         return;
     }
     for (size_t i = 0; i < count; i++) {
-        wipe(items[i].secret, items[i].secret_length);
-        free(items[i].secret);
-        for (size_t j = 0; j < items[i].attribute_count; j++) {
-            free((void *)items[i].attributes[j].name);
-            free((void *)items[i].attributes[j].value);
-        }
-        free(items[i].attributes);
-        free(items[i].path);
+        CAzdoSecret_items_free_one(&items[i]);
     }
     free(items);
 }
@@ -163,6 +168,21 @@ static CAzdoSecretStatus unlock_and_search(const char *schema, const CAzdoSecret
     return status;
 }
 
+// Removes the items whose secret could not be read because they were deleted after the
+// search found them.
+static void drop_vanished(SearchResult *result) {
+    size_t kept = 0;
+    for (size_t i = 0; i < result->item_count; i++) {
+        if (result->items[i].secret != NULL) {
+            result->items[kept++] = result->items[i];
+        } else {
+            CAzdoSecretItem vanished = result->items[i];
+            CAzdoSecret_items_free_one(&vanished);
+        }
+    }
+    result->item_count = kept;
+}
+
 // The wire client's search, run again when it raced; `*fall_back` when libsecret is to
 // answer instead (a reply it did not expect, or a bus address it does not speak).
 static CAzdoSecretStatus wire_lookup(const char *schema, const CAzdoSecretAttribute *query, size_t query_count,
@@ -176,12 +196,21 @@ static CAzdoSecretStatus wire_lookup(const char *schema, const CAzdoSecretAttrib
     }
     CAzdoSecretStatus status = CAZDO_SECRET_FAILED;
     WireNext next = WIRE_RETRY;
-    for (int attempt = 0; attempt < SEARCH_ATTEMPTS && next == WIRE_RETRY; attempt++) {
+    for (int attempt = 0; attempt < SEARCH_ATTEMPTS && (next == WIRE_RETRY || next == WIRE_RETRY_VANISHED);
+         attempt++) {
         search_result_free(result);
         CAzdoSecret_error_clear(error);
         status = wire_search(wire, schema, query, query_count, load, timeout_ms, result, &next, error);
     }
     wire_close(wire);
+    // Every attempt raced another client deleting matches (a listing of every item while
+    // PATs are being replaced): the items that still exist, with their secrets read, are
+    // the true answer, so the vanished ones are dropped rather than the search failing.
+    if (next == WIRE_RETRY_VANISHED) {
+        drop_vanished(result);
+        CAzdoSecret_error_clear(error);
+        status = CAZDO_SECRET_OK;
+    }
     *fall_back = status != CAZDO_SECRET_OK && next == WIRE_FALL_BACK;
     return status;
 }

@@ -471,7 +471,7 @@ static CAzdoSecretStatus read_items(WireConnection *connection, CAzdoSecretItem 
         for (size_t i = 0; i < count && status == CAZDO_SECRET_OK; i++) {
             if (found[i].secret == NULL) {
                 status = azdo_fail(error, CAZDO_SECRET_NO_SUCH_OBJECT, "an item was deleted during the search");
-                *next = WIRE_RETRY;
+                *next = WIRE_RETRY_VANISHED;
             }
         }
         free_calls(&secrets, 1);

@@ -24,6 +24,9 @@ typedef enum {
     WIRE_RETRY = 1,
     /// Ask libsecret instead: a reply this client does not expect.
     WIRE_FALL_BACK = 2,
+    /// Try again: items were deleted after the search found them, and every other item's
+    /// secret was read; once the attempts run out, the items that are left are the answer.
+    WIRE_RETRY_VANISHED = 3,
 } WireNext;
 
 /// Connects to the session bus named by DBUS_SESSION_BUS_ADDRESS (or $XDG_RUNTIME_DIR/bus).
