@@ -204,8 +204,4 @@ extension Emulator {
         recordIssued([token])
         return (token, lifetime)
     }
-
-    private func jwt(_ payload: String) -> String {
-        Self.base64URL(#"{"typ":"JWT","alg":"RS256"}"#) + "." + Self.base64URL(payload) + "." + Random.token(length: 43)
-    }
 }

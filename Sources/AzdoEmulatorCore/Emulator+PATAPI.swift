@@ -39,10 +39,8 @@ extension Emulator {
     /// `GET /{org}/_apis/connectionData`: 200 for a live PAT of the organization or a live
     /// access token (Basic with it as the password, or Bearer).
     func connectionData(_ request: HTTPRequest, organization: String) -> HTTPResponse {
-        let time = currentTime
         guard let credential = Self.gitCredential(request),
-            acceptsPAT(credential, organization: organization, write: false)
-                || withState({ $0.accessTokens[credential].map { $0 > time } ?? false })
+            acceptsPAT(credential, organization: organization, write: false) || isLiveUserToken(credential)
         else { return unauthenticated(organization: organization, origin: RequestTarget(request.url).origin) }
         return .json(200, Self.object([
             "authenticatedUser": .object(["providerDisplayName": .string("Emulated User")]),
@@ -61,7 +59,11 @@ extension Emulator {
 
     /// What a git request authenticates with: the Basic password, else the Bearer token.
     public static func gitCredential(_ request: HTTPRequest) -> String? {
-        if let password = basicPassword(request) { return password }
+        basicPassword(request) ?? bearerToken(request)
+    }
+
+    /// The token of a request's `Authorization: Bearer` header, if any.
+    static func bearerToken(_ request: HTTPRequest) -> String? {
         guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value,
             header.hasPrefix("Bearer ")
         else { return nil }
@@ -69,12 +71,7 @@ extension Emulator {
     }
 
     private func isSignedIn(_ request: HTTPRequest) -> Bool {
-        guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value,
-            header.hasPrefix("Bearer ")
-        else { return false }
-        let token = String(header.dropFirst(7))
-        let time = currentTime
-        return withState { $0.accessTokens[token].map { $0 > time } ?? false }
+        Self.bearerToken(request).map(isLiveUserToken) ?? false
     }
 
     /// The failure `fault` answers with; nil when the normal answer goes out (late, for `slow`).

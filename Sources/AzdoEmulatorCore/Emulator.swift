@@ -100,10 +100,8 @@ public final class Emulator: HTTPTransport {
         let organization = organization.lowercased()
         let time = now()
         let entra = password.map { token in
-            state.withLock { state in
-                if let grant = state.identityTokens[token] { return grant.expiresAt > time && grant.organizations.contains(organization) }
-                return state.accessTokens[token].map { $0 > time } ?? false
-            }
+            let grant = state.withLock { $0.identityTokens[token] }
+            return grant.map { $0.expiresAt > time && $0.organizations.contains(organization) } ?? isLiveUserToken(token)
         } ?? false
         let accepted = entra || (password.map { acceptsPAT($0, organization: organization, write: write) } ?? false)
         state.withLock { state in
@@ -112,6 +110,12 @@ public final class Emulator: HTTPTransport {
                 organization: organization, tokenOrganization: owner, accepted: accepted, entra: entra))
         }
         return accepted
+    }
+
+    /// Whether `token` is a live access token of a signed-in user (not a workload identity's).
+    func isLiveUserToken(_ token: String) -> Bool {
+        let time = now()
+        return state.withLock { $0.accessTokens[token].map { $0 > time } ?? false }
     }
 
     /// The PATs issued so far that are neither revoked nor expired, by organization.
@@ -493,10 +497,8 @@ public final class Emulator: HTTPTransport {
     private func issueTokens(clientID: String) -> HTTPResponse {
         let (lifetime, time) = (withState { $0.accessTokenLifetime }, now())
         let expiresAt = time + lifetime
-        let header = Self.base64URL(#"{"typ":"JWT","alg":"RS256"}"#)
-        let payload = Self.base64URL(
+        let access = jwt(
             #"{"aud":"499b84ac-1321-427f-aa17-267ca6975798","upn":"\#(Self.signedInAccount)","iat":\#(time),"exp":\#(expiresAt)}"#)
-        let access = header + "." + payload + "." + Random.token(length: 43)
         let refresh = "1.A" + Random.token(length: 60)
         state.withLock {
             $0.accessTokens[access] = expiresAt
@@ -507,6 +509,11 @@ public final class Emulator: HTTPTransport {
             "token_type": .string("Bearer"), "scope": .string("499b84ac-1321-427f-aa17-267ca6975798/user_impersonation"),
             "expires_in": .int(Int(lifetime)), "access_token": .string(access), "refresh_token": .string(refresh),
         ]))
+    }
+
+    /// A JWT-shaped token with `payload`: RS256 in its header, a random signature.
+    func jwt(_ payload: String) -> String {
+        Self.base64URL(#"{"typ":"JWT","alg":"RS256"}"#) + "." + Self.base64URL(payload) + "." + Random.token(length: 43)
     }
 
     static func base64URL(_ text: String) -> String { base64URL(Data(text.utf8)) }
