@@ -157,6 +157,14 @@ public struct LifecycleCommands: Sendable {
             clock: clock)
     }
 
+    /// The upkeep of the sign-ins stored for these settings, over the same keyring, network
+    /// and clock; `stateDirectory` holds the renewal lock and the reminder's day.
+    public func signInUpkeep(notifier: any Notifier, stateDirectory: String?) -> SignInUpkeep {
+        SignInUpkeep(
+            refreshTokens: refreshTokens, settings: settings, transport: transport, sleeper: sleeper, clock: clock,
+            notifier: notifier, diagnostics: diagnostics, stateDirectory: stateDirectory)
+    }
+
     /// The PAT manager storing under the settings' git server.
     public var manager: PATManager {
         PATManager(store: credentials, journal: journal, clock: clock, server: settings.gitServer)

@@ -2,7 +2,6 @@ import ArgumentParser
 import AzdoAPI
 import AzdoKeyring
 import AzdoLifecycle
-import AzdoNetwork
 import AzdoSetup
 import AzdoSystem
 
@@ -41,13 +40,7 @@ enum RefreshWiring {
             observer: KillSwitch.fromEnvironment(),
             progress: TerminalProgress())
         let report = await refresher.run()
-        let settings = LifecycleSettings.load()
-        await SignInUpkeep(
-            refreshTokens: SecretServiceStore.fromEnvironment(), settings: settings,
-            transport: CurlTransport(environment: Environment.all(), timeoutSeconds: settings.httpTimeoutSeconds),
-            sleeper: TaskSleeper(), clock: SystemClock(), notifier: DesktopNotifier(), diagnostics: StandardErrorSink(),
-            stateDirectory: directory
-        ).run()
+        await commands.signInUpkeep(notifier: DesktopNotifier(), stateDirectory: directory).run()
         RefreshStatus(report: report, now: SystemClock().now()).save(in: directory)
         withExtendedLifetime(lock) {}
         return report
