@@ -63,6 +63,13 @@ public struct ConfiguredCredentialTypes: CredentialTypeSource {
 
     private let scan: GitConfigScan
 
+    /// `GIT_CREDENTIAL_AZDO_CREDENTIAL_TYPE` as a config entry, to go after config's own
+    /// entries: it overrides them, as every setting's variable does.
+    public static func environmentEntries() -> [(key: String, value: String)] {
+        guard let type = Environment.value(environmentVariable), !type.isEmpty else { return [] }
+        return [("azdo.credentialtype", type)]
+    }
+
     /// Creates the source; `scan` decides whether git needs to be asked at all.
     public init(scan: GitConfigScan = GitConfigScan()) {
         self.scan = scan
@@ -70,10 +77,7 @@ public struct ConfiguredCredentialTypes: CredentialTypeSource {
 
     /// Starts `git config` when a config file may set the credential; the answer is read later.
     public func lookUp(organization: String, diagnostics: any DiagnosticSink) -> PendingCredentialChoice {
-        var environment: [(key: String, value: String)] = []
-        if let type = Environment.value(Self.environmentVariable), !type.isEmpty {
-            environment.append(("azdo.credentialtype", type))
-        }
+        let environment = Self.environmentEntries()
         guard scan.mayContain(anyOf: ["credentialtype"] + IdentitySettings.variableNames) else {
             return .known(Self.choice([], environment, organization: organization, diagnostics: diagnostics))
         }

@@ -52,12 +52,7 @@ public struct RefreshSettings: Sendable, Equatable {
 
     /// Reads every `azdo.*` setting in one `git config` run.
     public static func load() -> RefreshSettings {
-        var entries = UserGitConfig.userEntries(matching: #"^azdo\."#)
-        // The environment's default comes last, so it overrides config, as in the helper.
-        if let type = Environment.value(ConfiguredCredentialTypes.environmentVariable), !type.isEmpty {
-            entries.append(("azdo.credentialtype", type))
-        }
-        return parse(entries)
+        parse(UserGitConfig.userEntries(matching: #"^azdo\."#) + ConfiguredCredentialTypes.environmentEntries())
     }
 
     /// Settings from config entries; malformed numbers keep the default.
