@@ -12,24 +12,9 @@ struct CertificateAssertionTests {
     let audience = "http://127.0.0.1:1/tenant/oauth2/v2.0/token"
     let now: Int64 = 1_795_392_000
 
-    /// A self-signed certificate and key from openssl: (certificate, key) in PEM.
-    func makeCertificate() throws -> (certificate: String, key: String) {
-        let directory = try TestPaths.temporaryDirectory("cert")
-        let made = try ProcessRunner.run(
-            command: "openssl",
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-subj", "/CN=t",
-             "-days", "2"],
-            directory: directory)
-        try #require(made.status == 0, "\(made.standardError)")
-        return (
-            try String(contentsOf: directory.appendingPathComponent("cert.pem"), encoding: .utf8),
-            try String(contentsOf: directory.appendingPathComponent("key.pem"), encoding: .utf8)
-        )
-    }
-
     @Test("a signed assertion holds; a changed claim, another audience or an expired one is refused")
     func signAndCheck() throws {
-        let (certificate, key) = try makeCertificate()
+        let (certificate, key) = try TestCertificate.make(name: "t")
         let pem = Array((key + certificate).utf8)
         let assertion = try ClientAssertion.signed(pem: pem, clientID: "app", tokenURL: audience, now: now, path: "p").value
         #expect(Emulator.checkCertificateAssertion(assertion, certificate: certificate, client: "app", audience: audience, now: now) == nil)

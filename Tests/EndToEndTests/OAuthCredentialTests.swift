@@ -19,17 +19,6 @@ struct OAuthCredentialTests {
         return world
     }
 
-    /// Runs git with the world's environment (the helper's renewal must reach the emulator).
-    func git(_ world: EmulatorWorld, _ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
-        try ProcessRunner.run(
-            command: "git", arguments, environment: world.environment, directory: directory ?? world.sandbox.home)
-    }
-
-    /// The helper's `get` for `repository`, with `extra` lines before the blank line.
-    func get(_ world: EmulatorWorld, _ repository: String, extra: String = "") throws -> ProcessResult {
-        try world.cli(["get"], input: "\(extra)protocol=http\nhost=\(world.server.host)\npath=\(repository)\n\n")
-    }
-
     /// The emulator's git log for `organization`: whether each request was accepted, and with an Entra token.
     func gitLog(_ world: EmulatorWorld, _ organization: String) async throws -> [(accepted: Bool, entra: Bool)] {
         try await world.server.gitLog().filter { $0.organization == organization }.map { ($0.accepted, $0.entra) }
@@ -45,11 +34,11 @@ struct OAuthCredentialTests {
         let organization = uniqueOrganization("oauth")
         let repository = "\(organization)/p/_git/r"
         let world = try await world(repository)
-        let clone = try git(world, ["clone", "-q", "http://\(world.server.host)/\(repository)", "work"])
+        let clone = try world.git(["clone", "-q", "http://\(world.server.host)/\(repository)", "work"])
         #expect(clone.status == 0, "\(clone.standardError)")
         let work = world.sandbox.home.appendingPathComponent("work")
-        #expect(try git(world, ["commit", "-q", "--allow-empty", "-m", "one"], in: work).status == 0)
-        let push = try git(world, ["push", "-q", "origin", "HEAD:main"], in: work)
+        #expect(try world.git(["commit", "-q", "--allow-empty", "-m", "one"], in: work).status == 0)
+        let push = try world.git(["push", "-q", "origin", "HEAD:main"], in: work)
         #expect(push.status == 0, "\(push.standardError)")
         #expect(world.sandbox.promptCount == 0)
         #expect(try await world.serverPATs(organization).isEmpty)
@@ -63,7 +52,7 @@ struct OAuthCredentialTests {
         // One login redemption is not counted (device code); clone and push shared one renewal.
         #expect(try await world.refreshTokenRedemptions() == 1)
 
-        let answer = try get(world, repository)
+        let answer = try world.get(repository)
         #expect(answer.standardOutput.hasPrefix("username=emulated.user@contoso.example\npassword="))
         #expect(answer.standardOutput.contains("password_expiry_utc=\(cached.first?.expiresAt ?? 0)\n"))
     }
@@ -73,7 +62,7 @@ struct OAuthCredentialTests {
         let organization = uniqueOrganization("bearer")
         let repository = "\(organization)/p/_git/r"
         let world = try await world(repository)
-        let answer = try get(world, repository, extra: "capability[]=authtype\n")
+        let answer = try world.get(repository, extra: "capability[]=authtype\n")
         #expect(answer.status == 0, "\(answer.standardError)")
         let lines = answer.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.first == "capability[]=authtype")
@@ -92,7 +81,7 @@ struct OAuthCredentialTests {
                 + "authtype=Bearer\ncredential=\(credential)\n\n")
         #expect(erase.status == 0, "\(erase.standardError)")
         #expect(try cachedTokens(world, organization).isEmpty)
-        #expect(try get(world, repository).standardOutput.contains("password="), "the sign-in renews a new one")
+        #expect(try world.get(repository).standardOutput.contains("password="), "the sign-in renews a new one")
     }
 
     @Test("a token within 5 minutes of expiry is never handed out: each get renews it, then a long-lived one is cached")
@@ -101,14 +90,14 @@ struct OAuthCredentialTests {
         let repository = "\(organization)/p/_git/r"
         let world = try await world(repository)
         try await world.control("entra?token-lifetime=300")
-        let first = try get(world, repository)
+        let first = try world.get(repository)
         #expect(first.standardOutput.contains("password="), "\(first.standardError)")
-        let second = try get(world, repository)
+        let second = try world.get(repository)
         #expect(second.standardOutput.contains("password="))
         #expect(try await world.refreshTokenRedemptions() == 2, "the first token had only 300 s left, so it was renewed")
         try await world.control("entra?token-lifetime=3600")
-        _ = try get(world, repository)
-        let fourth = try get(world, repository)
+        _ = try world.get(repository)
+        let fourth = try world.get(repository)
         #expect(fourth.standardOutput.contains("password="))
         #expect(try await world.refreshTokenRedemptions() == 3, "the 3600 s token is used from the keyring")
     }
@@ -118,13 +107,13 @@ struct OAuthCredentialTests {
         let organization = uniqueOrganization("expired")
         let repository = "\(organization)/p/_git/r"
         let world = try await world(repository)
-        #expect(try git(world, ["clone", "-q", "http://\(world.server.host)/\(repository)", "work"]).status == 0)
+        #expect(try world.git(["clone", "-q", "http://\(world.server.host)/\(repository)", "work"]).status == 0)
         let work = world.sandbox.home.appendingPathComponent("work")
         try await world.control("clock?offset=3700")
-        let refused = try git(world, ["fetch", "-q"], in: work)
+        let refused = try world.git(["fetch", "-q"], in: work)
         #expect(refused.status != 0)
         #expect(try cachedTokens(world, organization).isEmpty, "git erased the token the server refused")
-        let fetch = try git(world, ["fetch", "-q"], in: work)
+        let fetch = try world.git(["fetch", "-q"], in: work)
         #expect(fetch.status == 0, "\(fetch.standardError)")
         #expect(try await world.refreshTokenRedemptions() == 2)
         try await world.control("clock?offset=0")
@@ -147,7 +136,7 @@ struct OAuthCredentialTests {
         let repository = "\(organization)/p/_git/r"
         let world = try EmulatorWorld(repositories: [repository])
         #expect(try world.sandbox.git(["config", "--global", "azdo.credentialType", "oauth"]).status == 0)
-        let answer = try get(world, repository)
+        let answer = try world.get(repository)
         #expect(answer.status == 0)
         #expect(answer.standardOutput.isEmpty)
         #expect(answer.errorLines == [
@@ -165,7 +154,7 @@ struct OAuthCredentialTests {
         try await world.control("pat?org=\(organization)", body: pat)
         #expect(try world.cli(["pat", "import", "--org", organization], input: pat + "\n").status == 0)
         #expect(try world.sandbox.git(["config", "--global", "azdo.credentialType", "oauth"]).status == 0)
-        let answer = try get(world, repository)
+        let answer = try world.get(repository)
         #expect(answer.standardOutput.contains("password=\(pat)\n"))
         #expect(answer.errorLines.count == 1)
         #expect(answer.errorLines.first?.contains("not signed in to Microsoft Entra") == true)
@@ -176,9 +165,9 @@ struct OAuthCredentialTests {
         let organization = uniqueOrganization("switch")
         let repository = "\(organization)/p/_git/r"
         let world = try await world(repository)
-        for _ in 1...2 { #expect(try get(world, repository).standardOutput.contains("password=eyJ")) }
+        for _ in 1...2 { #expect(try world.get(repository).standardOutput.contains("password=eyJ")) }
         #expect(try world.sandbox.git(["config", "--global", "azdo.credentialType", "pat"]).status == 0)
-        let after = try get(world, repository)
+        let after = try world.get(repository)
         #expect(after.standardOutput.isEmpty, "no PAT is stored, and the token is not handed out any more")
         #expect(after.standardError.isEmpty)
     }
@@ -200,7 +189,7 @@ struct OAuthCredentialTests {
 
         #expect(try world.sandbox.git(["config", "--global", "azdo.credentialType", "oauth"]).status == 0)
         #expect(try world.sandbox.git(["config", "--global", "azdo.\(organization).credentialType", "pat"]).status == 0)
-        let specific = try get(world, repository)
+        let specific = try world.get(repository)
         #expect(specific.standardOutput.isEmpty)
         #expect(specific.standardError.isEmpty, "a PAT organization without a PAT: git prompts, silently")
     }
@@ -224,7 +213,7 @@ struct OAuthCredentialTests {
         ])
         let type = try world.sandbox.git(["config", "--global", "--includes", "azdo.\(organization).credentialType"])
         #expect(type.standardOutput == "oauth\n")
-        let clone = try git(world, ["clone", "-q", "http://\(world.server.host)/\(repository)", "work"])
+        let clone = try world.git(["clone", "-q", "http://\(world.server.host)/\(repository)", "work"])
         #expect(clone.status == 0, "\(clone.standardError)")
         #expect(try await gitLog(world, organization).contains { $0.accepted && $0.entra })
         #expect(try await world.serverPATs(organization).isEmpty)

@@ -26,20 +26,16 @@ struct WorkloadIdentityTests {
         for (key, value) in pairs { #expect(try world.sandbox.git(["config", "--global", key, value]).status == 0) }
     }
 
-    func git(_ world: EmulatorWorld, _ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
-        try ProcessRunner.run(
-            command: "git", arguments, environment: world.environment, directory: directory ?? world.sandbox.home)
-    }
 
     /// Clones and pushes `repository`; both must work with no prompt and with Entra tokens.
     func cloneAndPush(_ world: EmulatorWorld, _ repository: String, sourceLocation: SourceLocation = #_sourceLocation)
         async throws
     {
-        let clone = try git(world, ["clone", "-q", "http://\(world.server.host)/\(repository)", "work"])
+        let clone = try world.git(["clone", "-q", "http://\(world.server.host)/\(repository)", "work"])
         #expect(clone.status == 0, "\(clone.standardError)", sourceLocation: sourceLocation)
         let work = world.sandbox.home.appendingPathComponent("work")
-        #expect(try git(world, ["commit", "-q", "--allow-empty", "-m", "ci"], in: work).status == 0)
-        let push = try git(world, ["push", "-q", "origin", "HEAD:main"], in: work)
+        #expect(try world.git(["commit", "-q", "--allow-empty", "-m", "ci"], in: work).status == 0)
+        let push = try world.git(["push", "-q", "origin", "HEAD:main"], in: work)
         #expect(push.status == 0, "\(push.standardError)", sourceLocation: sourceLocation)
         #expect(world.sandbox.promptCount == 0, sourceLocation: sourceLocation)
         let organization = String(repository.prefix { $0 != "/" })
@@ -48,10 +44,7 @@ struct WorkloadIdentityTests {
     }
 
     func secretFile(_ world: EmulatorWorld, _ secret: String, mode: Int = 0o600) throws -> String {
-        let file = world.sandbox.home.appendingPathComponent("sp-secret")
-        try (secret + "\n").write(to: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file.path)
-        return file.path
+        try privateFile(world, "sp-secret", secret + "\n", mode: mode)
     }
 
     @Test("a service principal with a secret file clones and pushes; the token is cached 0600 in the runtime directory")
@@ -80,27 +73,12 @@ struct WorkloadIdentityTests {
         #expect(!traced.standardError.contains("eyJ"))
     }
 
-    /// A new self-signed certificate and its key, made by openssl: (certificate, key) in PEM.
-    func certificate(_ world: EmulatorWorld, _ name: String) throws -> (certificate: String, key: String) {
-        let directory = world.sandbox.home.appendingPathComponent("cert-\(name)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let made = try ProcessRunner.run(
-            command: "openssl",
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-subj", "/CN=\(name)",
-             "-days", "2"],
-            directory: directory)
-        #expect(made.status == 0, "\(made.standardError)")
-        let certificate = try String(contentsOf: directory.appendingPathComponent("cert.pem"), encoding: .utf8)
-        let key = try String(contentsOf: directory.appendingPathComponent("key.pem"), encoding: .utf8)
-        try FileManager.default.removeItem(at: directory)
-        return (certificate, key)
-    }
-
-    /// Writes `text` to a file only its owner can read; its path.
-    func privateFile(_ world: EmulatorWorld, _ name: String, _ text: String) throws -> String {
+    /// Writes `text` to the sandbox file `name` with `mode` (by default, only its owner can
+    /// read it); its path.
+    func privateFile(_ world: EmulatorWorld, _ name: String, _ text: String, mode: Int = 0o600) throws -> String {
         let file = world.sandbox.home.appendingPathComponent(name)
         try text.write(to: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file.path)
         return file.path
     }
 
@@ -109,7 +87,7 @@ struct WorkloadIdentityTests {
         let organization = uniqueOrganization("spcert")
         let repository = "\(organization)/p/_git/r"
         let world = try world(repository)
-        let registered = try certificate(world, "registered")
+        let registered = try TestCertificate.make(name: "registered")
         try await world.control(
             "service-principal?tenant=\(tenant)&client=sp-cert&orgs=\(organization)&certificate=true", body: registered.certificate)
         try config(world, [
@@ -120,8 +98,7 @@ struct WorkloadIdentityTests {
         #expect(try await world.grants("client_credentials") == 1)
 
         // Another key, or a PEM without one: one line each, no token.
-        let input = "protocol=http\nhost=\(world.server.host)\npath=\(repository)\n\n"
-        let other = try certificate(world, "other")
+        let other = try TestCertificate.make(name: "other")
         for (pem, expected) in [
             (other.key + other.certificate, "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered"),
             (registered.certificate, "is unusable: it holds no private key; it must hold the certificate and its private key, in PEM"),
@@ -130,7 +107,7 @@ struct WorkloadIdentityTests {
             let cache = URL(fileURLWithPath: try #require(world.environment["XDG_RUNTIME_DIR"]))
                 .appendingPathComponent("git-credential-azdo/token-sp-\(tenant)-sp-cert")
             try? FileManager.default.removeItem(at: cache)
-            let get = try world.cli(["get"], input: input)
+            let get = try world.get(repository)
             #expect(get.standardOutput.isEmpty)
             #expect(get.errorLines.count == 1 && get.standardError.contains(expected), "\(get.standardError)")
         }
@@ -158,7 +135,7 @@ struct WorkloadIdentityTests {
 
         try await world.control("managed-identity?id=mi-client&orgs=\(organization)")
         world.environment["GIT_CREDENTIAL_AZDO_MANAGED_IDENTITY"] = "mi-client"
-        let fetch = try git(world, ["fetch", "-q"], in: world.sandbox.home.appendingPathComponent("work"))
+        let fetch = try world.git(["fetch", "-q"], in: world.sandbox.home.appendingPathComponent("work"))
         #expect(fetch.status == 0, "\(fetch.standardError)")
         #expect(try await world.grants("managed_identity") == 2)
     }
@@ -268,7 +245,7 @@ struct WorkloadIdentityTests {
         if let mode = failure.secretMode { config["azdo.servicePrincipalSecretFile"] = try secretFile(world, "wrong", mode: mode) }
         try self.config(world, config.sorted { $0.key < $1.key })
         for (key, value) in failure.environment { world.environment[key] = value }
-        let get = try world.cli(["get"], input: "protocol=http\nhost=\(world.server.host)\npath=\(repository)\n\n")
+        let get = try world.get(repository)
         #expect(get.status == 0)
         #expect(get.standardOutput.isEmpty)
         #expect(get.errorLines.count == 1, "\(get.standardError)")

@@ -30,6 +30,17 @@ struct EmulatorWorld {
         try ProcessRunner.run(TestPaths.helper, arguments, input: input, environment: environment)
     }
 
+    /// Runs git with this world's environment (so a helper that renews a token reaches the
+    /// emulator), in `directory` (default: the sandbox's home).
+    func git(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
+        try ProcessRunner.run(command: "git", arguments, environment: environment, directory: directory ?? sandbox.home)
+    }
+
+    /// The helper's `get` for `repository` on the emulator, with `extra` lines first.
+    func get(_ repository: String, extra: String = "") throws -> ProcessResult {
+        try cli(["get"], input: "\(extra)protocol=http\nhost=\(server.host)\npath=\(repository)\n\n")
+    }
+
     /// Starts the helper with `arguments` in the background (killed if it outlives the
     /// test); stderr goes to `standardError` (a `Pipe` or `FileHandle`), by default nowhere.
     func start(_ arguments: [String], standardError: Any = FileHandle.nullDevice) throws -> Process {
